@@ -10,6 +10,13 @@ public static class DicomDumper
 {
     private const int ValueColumn = 40;
 
+    /// <summary>Dumps a file: its meta group (when it had one) first, then its dataset.</summary>
+    public static void Dump(DicomFile file, TextWriter writer, DicomDumpOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        Dump(file.HadMeta ? file.Meta : null, file.Dataset, file.TransferSyntax, writer, options);
+    }
+
     /// <summary>Dumps a Part 10 file's meta group (when given) and dataset, as dcmdump does.</summary>
     public static void Dump(DicomDataset? meta, DicomDataset dataset, DicomTransferSyntax syntax, TextWriter writer, DicomDumpOptions? options = null)
     {
