@@ -100,4 +100,51 @@ public class PixelCorpusTests(PydicomCorpus corpus) : IClassFixture<PydicomCorpu
         Assert.Contains(1, mask);
         Assert.Equal(corpus.Pixels("liver_1frame.dcm")!, mask.Select(v => (double)v));
     }
+
+    [Theory]
+    [InlineData("MR_small.dcm")]
+    [InlineData("SC_rgb_rle_32bit_2frame.dcm")]
+    [InlineData("rtdose.dcm")]
+    [InlineData("ExplVR_BigEnd.dcm")]
+    [InlineData("SC_rgb_small_odd.dcm")]
+    public void Files_we_encode_as_rle_decode_in_pydicom_and_dcmtk_to_the_original_pixels(string name)
+    {
+        var source = Open(name);
+        var expected = AllFrames(DicomPixelData.Create(source.Dataset, source.TransferSyntax));
+        var folder = Directory.CreateTempSubdirectory("rle-").FullName;
+        try
+        {
+            var rlePath = Path.Combine(folder, "rle.dcm");
+            DicomTranscoder.Transcode(source, DicomTransferSyntax.RLELossless).Save(rlePath);
+
+            // pydicom's own RLE decoder reads our fragments.
+            var pixelsPath = Path.Combine(folder, "pixels.bin");
+            Run("/usr/bin/python3", "-c", "import sys, pydicom; pydicom.dcmread(sys.argv[1]).pixel_array.astype('<f8').tofile(sys.argv[2])", rlePath, pixelsPath);
+            var bytes = File.ReadAllBytes(pixelsPath);
+            var pydicomValues = new double[bytes.Length / 8];
+            Buffer.BlockCopy(bytes, 0, pydicomValues, 0, bytes.Length);
+            Assert.Equal(expected, pydicomValues);
+
+            // DCMTK decompresses our file to explicit little endian; we read the result back.
+            var decodedPath = Path.Combine(folder, "native.dcm");
+            Run("dcmdrle", rlePath, decodedPath);
+            var decoded = DicomFile.Open(decodedPath);
+            Assert.Equal(expected, AllFrames(DicomPixelData.Create(decoded.Dataset, decoded.TransferSyntax)));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static void Run(string program, params string[] arguments)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"{program} failed ({process.ExitCode}): {stderr.Result}");
+    }
 }
