@@ -161,3 +161,43 @@ public class PixelDataTests
         Assert.Equal([3, 4], px.ReadFrameAsInt32(1));
     }
 }
+
+public class PixelAttributeFuzzTests
+{
+    private static readonly DicomTag[] Attributes =
+    [
+        new(0x00280002), new(0x00280006), new(0x00280008), new(0x00280010), new(0x00280011),
+        new(0x00280100), new(0x00280101), new(0x00280102), new(0x00280103),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Random_pixel_attributes_give_pixels_or_the_format_exception_never_another_error(bool rle)
+    {
+        var random = new Random(rle ? 11 : 7);
+        int[] interesting = [0, 1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 31, 32, 33, 64, 255, 4096, 65535];
+        int ok = 0, rejected = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var ds = new DicomDataset();
+            DicomPixelData.SetFrames(ds, 4, 4, new[] { new ushort[16], new ushort[16] }, bitsStored: 12);
+            if (rle) ds = DicomPixelData.EncodeRle(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+            for (int m = random.Next(1, 4); m > 0; m--)
+            {
+                var tag = Attributes[random.Next(Attributes.Length)];
+                var value = interesting[random.Next(interesting.Length)];
+                if (tag == new DicomTag(0x00280008)) ds.AddOrUpdate(tag, DicomVR.IS, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                else ds.AddOrUpdate(tag, DicomVR.US, (ushort)value);
+            }
+            try
+            {
+                var px = DicomPixelData.Create(ds, rle ? DicomTransferSyntax.RLELossless : DicomTransferSyntax.ExplicitVRLittleEndian);
+                for (int f = 0; f < Math.Min(px.NumberOfFrames, 3); f++) _ = px.ReadFrameAsDouble(f);
+                ok++;
+            }
+            catch (DicomFormatException) { rejected++; }
+        }
+        Assert.True(ok > 0 && rejected > 0, $"ok {ok}, rejected {rejected}");
+    }
+}

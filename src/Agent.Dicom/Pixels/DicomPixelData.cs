@@ -86,8 +86,9 @@ public sealed partial class DicomPixelData
         if (PixelRepresentation is not (0 or 1)) throw new DicomFormatException($"Pixel Representation {PixelRepresentation} is not 0 or 1");
         if (PlanarConfiguration is not (0 or 1)) throw new DicomFormatException($"Planar Configuration {PlanarConfiguration} is not 0 or 1");
         if (NumberOfFrames < 1) throw new DicomFormatException($"Number of Frames {NumberOfFrames} is less than 1");
-        long bits = (long)Rows * Columns * SamplesPerPixel * BitsAllocated;
-        if (bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
+        long values = (long)Rows * Columns * SamplesPerPixel;
+        long bits = values * BitsAllocated;
+        if (values > Array.MaxLength || bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
     }
 
     /// <summary>
