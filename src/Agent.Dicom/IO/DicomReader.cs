@@ -122,7 +122,10 @@ public sealed partial class DicomReader
 
             long elementStart = src.Position;
             ReadHeader(encoding, tag, out var vr, out var length, out var vrFromStream);
-            if (end >= 0 && (src.Position > end || (length != UndefinedLength && length > end - src.Position)))
+            // Sequences of defined length are clamped to the data instead (see ReadSequence).
+            if (length != UndefinedLength && vr != DicomVR.SQ && length > src.Remaining)
+                throw new DicomFormatException($"{tag} claims {length} bytes but only {src.Remaining} remain", elementStart);
+            if (end >= 0 && (src.Position > end || (length != UndefinedLength && vr != DicomVR.SQ && length > end - src.Position)))
                 throw new DicomFormatException($"{tag} runs past the end of its item", elementStart);
 
             if (length == UndefinedLength)
