@@ -7,7 +7,7 @@ namespace Agent.Dicom.IO;
 /// and undefined length, encapsulated pixel data, and the broken encodings real devices produce. It reports what it
 /// parses to an <see cref="IDicomReaderObserver"/> and throws only <see cref="DicomFormatException"/> for bad input.
 /// </summary>
-public sealed partial class DicomReader
+public sealed class DicomReader
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
@@ -32,7 +32,7 @@ public sealed partial class DicomReader
     }
 
     /// <summary>True when the last top-level parse ended at <see cref="DicomReaderOptions.StopAt"/> rather than at the end of data.</summary>
-    public bool Stopped { get; private set; }
+    internal bool Stopped { get; private set; }
 
     /// <summary>Parses a raw dataset (no preamble or meta) held in memory.</summary>
     public static DicomDataset ReadDataset(ReadOnlyMemory<byte> data, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
@@ -53,16 +53,25 @@ public sealed partial class DicomReader
         new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
     }
 
-    /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks).</summary>
+    /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks; every value is loaded).</summary>
     public static DicomDataset ReadDataset(Stream stream, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        options ??= DicomReaderOptions.Default;
         var builder = new DicomDatasetBuilder();
-        var source = new DicomByteSource(stream);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
-        new DicomReader(source, options, builder, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        ReadDataset(stream, syntax, builder, options, cancellationToken);
         return builder.Root;
+    }
+
+    /// <summary>Parses a raw dataset from a stream into any observer; returns true when it stopped at <see cref="DicomReaderOptions.StopAt"/>.</summary>
+    public static bool ReadDataset(Stream stream, DicomTransferSyntax syntax, IDicomReaderObserver observer,
+        DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DicomReaderOptions.Default;
+        var source = new DicomByteSource(stream, allowLazy: false);
+        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        var reader = new DicomReader(source, options, observer, cancellationToken);
+        reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        return reader.Stopped;
     }
 
     /// <summary>Reads top-level elements to the end of data, to StopAt, or (for file meta) to the first non-0002 group.</summary>
