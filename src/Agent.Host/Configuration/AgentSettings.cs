@@ -9,6 +9,9 @@ public sealed class AgentSettings
     public required StorageOptions Storage { get; init; }
     public required DatabaseOptions Database { get; init; }
 
+    /// <summary>AGENT_HOME (or the working directory): relative paths resolve against it.</summary>
+    public required string Home { get; init; }
+
     /// <summary>Absolute data folder (relative settings resolve against AGENT_HOME).</summary>
     public required string DataFolder { get; init; }
 
@@ -20,6 +23,7 @@ public sealed class AgentSettings
         var storage = AgentOptionsRegistration.Bind<StorageOptions>(configuration, StorageOptions.Section);
         return new AgentSettings
         {
+            Home = home,
             Dicom = AgentOptionsRegistration.Bind<DicomOptions>(configuration, DicomOptions.Section),
             Storage = storage,
             Database = AgentOptionsRegistration.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section),
