@@ -127,6 +127,13 @@ public sealed class CharacterSetTests
     }
 
     [Fact]
+    public void Eight_bit_bytes_without_any_G1_designation_use_the_declared_G1_set()
+    {
+        // GB2312 bytes without ESC $ ) A, as pydicom 2.3 writes ISO 2022 IR 58.
+        Assert.Equal("Zhang^XiaoDong=张^小东", Set("\\ISO 2022 IR 58").Decode(Convert.FromHexString("5a68616e675e5869616f446f6e673dd5c55ed0a1b6ab"), DicomVR.PN));
+    }
+
+    [Fact]
     public void Default_repertoire_reads_bytes_as_latin1_and_encodes_unmappable_text_as_question_marks()
     {
         var set = DicomCharacterSet.Default;

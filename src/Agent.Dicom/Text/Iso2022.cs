@@ -9,6 +9,10 @@ namespace Agent.Dicom.Text;
 /// </summary>
 internal sealed class Iso2022(CodeElement initialG0, CodeElement? initialG1, IReadOnlyList<CodeElement> declared)
 {
+    // 8-bit bytes with no G1 designated at all: writers that omit the escape (pydicom 2.3 for IR 58, for one) mean the
+    // declared G1 set, so use it rather than Latin-1.
+    private readonly CodeElement? _undesignatedG1 = initialG1 ?? declared.FirstOrDefault(e => !e.IsG0);
+
     private const byte Esc = 0x1B;
     private const int MaxEscapeLength = 4;
 
@@ -67,7 +71,7 @@ internal sealed class Iso2022(CodeElement initialG0, CodeElement? initialG1, IRe
                 sb.Append(CharacterSetTerms.Ascii.Decode(bytes[runStart..i]));
                 continue;
             }
-            var set = g1 ?? lastG1;
+            var set = g1 ?? lastG1 ?? _undesignatedG1;
             var highStart = i;
             while (i < bytes.Length && bytes[i] >= 0x80) i++;
             sb.Append(set is null ? Encodings.Latin1.GetString(bytes[highStart..i]) : set.Decode(bytes[highStart..i]));
