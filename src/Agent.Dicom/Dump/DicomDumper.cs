@@ -114,10 +114,11 @@ public static class DicomDumper
         writer.Write(vr);
         writer.Write(' ');
         writer.Write(value.PadRight(ValueColumn));
+        // dcmdump's layout: "# " + length in 3 columns + "," + multiplicity in 2 columns.
         writer.Write(" # ");
         writer.Write(length.PadLeft(3));
-        writer.Write(", ");
-        writer.Write(vm.ToString(CultureInfo.InvariantCulture));
+        writer.Write(',');
+        writer.Write(vm.ToString(CultureInfo.InvariantCulture).PadLeft(2));
         writer.Write(' ');
         writer.WriteLine(name);
     }

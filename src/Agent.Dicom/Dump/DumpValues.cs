@@ -11,8 +11,9 @@ internal static class DumpValues
 
     public static (string Value, int VM) Format(DicomDataset dataset, DicomElement element, int max)
     {
-        if (element.Length == 0) return (Empty, 0);
         var vr = element.VR;
+        // dcmdump counts a bulk value as one value even when it is empty.
+        if (element.Length == 0) return (Empty, vr.Kind == DicomVRKind.Bulk ? 1 : 0);
         if (vr.Kind == DicomVRKind.Bulk) return (Bytes(element.Buffer, max, vr.UnitSize), 1);
         if (vr.Kind == DicomVRKind.Sequence) return ("(unparsed sequence)", 1);
         if (vr.Kind == DicomVRKind.Binary) return Numbers(element, max);

@@ -100,6 +100,7 @@ public sealed partial class DicomPixelData
     {
         var source = Create(dataset, syntax);
         if (source.BitsAllocated == 1) throw new DicomFormatException("RLE Lossless cannot hold 1-bit pixel data");
+        if (source.IsSubsampledYbr422) throw new DicomFormatException("YBR_FULL_422 pixel data must be converted to full YBR or RGB before RLE encoding");
         var fragments = new DicomFragmentSequence(PixelTags.PixelData, DicomVR.OB);
         bool planar = source.PlanarConfiguration == 1 && syntax != DicomTransferSyntax.RLELossless;
         for (int f = 0; f < source.NumberOfFrames; f++)

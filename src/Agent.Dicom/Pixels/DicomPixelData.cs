@@ -9,6 +9,7 @@ public sealed partial class DicomPixelData
     private readonly DicomDataset _dataset;
     private readonly DicomItem _pixelItem;
     private EncapsulatedFrames? _encapsulated;
+    private ReadOnlyMemory<byte>? _native;
 
     private DicomPixelData(DicomDataset dataset, DicomTransferSyntax syntax, DicomItem pixelItem)
     {
@@ -50,8 +51,16 @@ public sealed partial class DicomPixelData
     /// <summary>Pixels per frame times samples: the length of the arrays the typed readers return.</summary>
     public int ValuesPerFrame => Rows * Columns * SamplesPerPixel;
 
+    /// <summary>
+    /// Native YBR_FULL_422 (PS3.3 C.7.6.3.1.2) stores two luminance values and one Cb/Cr pair per two pixels
+    /// (Y1 Y2 Cb Cr), so a frame holds two values per pixel; the typed readers expand it to three samples per pixel.
+    /// </summary>
+    public bool IsSubsampledYbr422 => !IsEncapsulated && SamplesPerPixel == 3 && PhotometricInterpretation == "YBR_FULL_422";
+
     /// <summary>Bytes of one native frame; for 1-bit data the bits of one frame rounded up to whole bytes.</summary>
-    public int FrameLength => BitsAllocated == 1 ? (ValuesPerFrame + 7) / 8 : ValuesPerFrame * (BitsAllocated / 8);
+    public int FrameLength => BitsAllocated == 1 ? (ValuesPerFrame + 7) / 8
+        : IsSubsampledYbr422 ? Rows * Columns * 2 * (BitsAllocated / 8)
+        : ValuesPerFrame * (BitsAllocated / 8);
 
     /// <summary>Reads the pixel attributes; fails on missing or inconsistent ones. Frames are decoded on request.</summary>
     public static DicomPixelData Create(DicomDataset dataset, DicomTransferSyntax syntax)
@@ -93,7 +102,7 @@ public sealed partial class DicomPixelData
         {
             if (TransferSyntax.IsEncapsulated)
                 throw new DicomFormatException($"transfer syntax {TransferSyntax} needs encapsulated pixel data but the value is native");
-            return NativeFrame(element.Buffer.Memory, index);
+            return NativeFrame(_native ??= NativeBytes(element), index);
         }
         if (_pixelItem is not DicomFragmentSequence fragments)
             throw new DicomFormatException($"pixel data {_pixelItem.Tag} is a {_pixelItem.VR} sequence, not an image");
@@ -107,6 +116,24 @@ public sealed partial class DicomPixelData
             return frame[..FrameLength];
         }
         throw new DicomFormatException($"transfer syntax {TransferSyntax} is not supported for pixel decoding");
+    }
+
+    /// <summary>
+    /// The reader makes big endian OW values little endian 16 bits at a time; 32- and 64-bit pixels were written as
+    /// whole big endian units, so their 16-bit words must also change order.
+    /// </summary>
+    private ReadOnlyMemory<byte> NativeBytes(DicomElement element)
+    {
+        var bytes = element.Buffer.Memory;
+        if (!TransferSyntax.IsBigEndian || element.VR != DicomVR.OW || BitsAllocated < 32) return bytes;
+        int unit = BitsAllocated / 8;
+        var copy = bytes.ToArray();
+        for (int i = 0; i + unit <= copy.Length; i += unit)
+        {
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit));
+            words.Reverse();
+        }
+        return copy;
     }
 
     /// <summary>Frame <paramref name="index"/> of native data. 1-bit frames are packed back to back with no padding
