@@ -18,4 +18,4 @@ ensure_apt() {
 # TorchSharp shim on Debian 12 (see src/Agent.Inference/Native/README.md), g++ to build that shim.
 RUNTIME_PACKAGES=(postgresql-15 patchelf g++)
 # What the test suite additionally talks to: real DICOM peers and independent validators.
-TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps)
+TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps dcm2niix)
