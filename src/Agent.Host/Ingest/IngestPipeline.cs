@@ -51,7 +51,7 @@ public sealed class IngestPipeline
         var commandSop = DicomUid.Normalize(request.SopInstanceUid);
         var sopClass = DicomUid.Normalize(request.SopClassUid);
         var syntax = DicomUid.Normalize(request.TransferSyntaxUid);
-        if (commandSop is null || sopClass is null || syntax is null)
+        if (commandSop is null || sopClass is null || syntax is null || !DicomTransferSyntax.TryLookup(syntax, out _))
         {
             await writeDataset(Stream.Null, cancellationToken).ConfigureAwait(false); // drain: the association goes on
             return Refuse(request.SopInstanceUid, DimseStatus.CannotUnderstand, "malformed SOP Class/Instance or Transfer Syntax UID in the command");
@@ -60,8 +60,10 @@ public sealed class IngestPipeline
         await using var incoming = _store.Begin();
         try
         {
-            var header = Part10Header.Build(sopClass, commandSop, syntax, request.CallingAeTitle);
-            await incoming.Stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+            var meta = DicomFileMeta.Create(sopClass, commandSop, DicomTransferSyntax.Lookup(syntax));
+            if (DicomOptionsValidator.AeTitleProblem(request.CallingAeTitle) is null)
+                meta.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, request.CallingAeTitle.Trim());
+            await DicomFileMeta.WriteHeaderAsync(incoming.Stream, meta, cancellationToken).ConfigureAwait(false);
             await writeDataset(incoming.Stream, cancellationToken).ConfigureAwait(false);
             await incoming.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
         }
