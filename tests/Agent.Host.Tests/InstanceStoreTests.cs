@@ -29,6 +29,8 @@ public sealed class InstanceStoreTests : IDisposable
         Assert.Equal(Path.Combine(_data, "instances", "1.2.3", "1.2.3.4", "1.2.3.4.5.dcm"), stored.FullPath);
         Assert.Equal([1, 2, 3], await File.ReadAllBytesAsync(stored.FullPath));
         Assert.False(stored.WasDuplicate);
+        Assert.Equal(3, stored.Size);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new byte[] { 1, 2, 3 })), stored.Sha256);
         Assert.Empty(Directory.GetFiles(store.IncomingFolder));
     }
 

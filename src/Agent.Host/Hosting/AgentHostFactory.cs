@@ -42,6 +42,8 @@ public static class AgentHostFactory
 
         builder.Services.AddHostedService<DatabaseService>();
         builder.Services.AddHostedService<InstanceStoreService>();
+        builder.Services.AddSingleton<DicomServerService>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<DicomServerService>());
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -45,29 +45,67 @@ public sealed class IngestPipeline
         _logger = logger;
     }
 
-    /// <param name="writeDataset">Copies the dataset bytes (in <see cref="IngestRequest.TransferSyntaxUid"/>) into the stream.</param>
-    public async Task<IngestResult> StoreAsync(IngestRequest request, Func<Stream, CancellationToken, Task> writeDataset, CancellationToken cancellationToken)
+    /// <summary>Starts receiving one instance: its dataset bytes go to <see cref="IngestSession.WriteAsync"/>.</summary>
+    public async Task<IngestSession> BeginAsync(IngestRequest request, CancellationToken cancellationToken)
     {
-        var commandSop = DicomUid.Normalize(request.SopInstanceUid);
+        var sop = DicomUid.Normalize(request.SopInstanceUid);
         var sopClass = DicomUid.Normalize(request.SopClassUid);
         var syntax = DicomUid.Normalize(request.TransferSyntaxUid);
-        if (commandSop is null || sopClass is null || syntax is null)
-        {
-            await writeDataset(Stream.Null, cancellationToken).ConfigureAwait(false); // drain: the association goes on
-            return Refuse(request.SopInstanceUid, DimseStatus.CannotUnderstand, "malformed SOP Class/Instance or Transfer Syntax UID in the command");
-        }
+        if (sop is null || sopClass is null || syntax is null || !DicomTransferSyntax.TryLookup(syntax, out var transferSyntax))
+            return new IngestSession(this, request, null, "malformed SOP Class/Instance or Transfer Syntax UID in the command");
 
-        await using var incoming = _store.Begin();
+        var incoming = _store.Begin();
         try
         {
-            var header = Part10Header.Build(sopClass, commandSop, syntax, request.CallingAeTitle);
-            await incoming.Stream.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-            await writeDataset(incoming.Stream, cancellationToken).ConfigureAwait(false);
+            var meta = DicomFileMeta.Create(sopClass, sop, transferSyntax);
+            if (DicomOptionsValidator.AeTitleProblem(request.CallingAeTitle) is null)
+                meta.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, request.CallingAeTitle.Trim());
+            await DicomFileMeta.WriteHeaderAsync(incoming.Stream, meta, cancellationToken).ConfigureAwait(false);
+            return new IngestSession(this, request with { SopInstanceUid = sop, SopClassUid = sopClass, TransferSyntaxUid = syntax }, incoming, null);
+        }
+        catch
+        {
+            await incoming.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Convenience for callers that have the whole dataset: begin, let <paramref name="writeDataset"/> fill it, complete.</summary>
+    public async Task<IngestResult> StoreAsync(IngestRequest request, Func<Stream, CancellationToken, Task> writeDataset, CancellationToken cancellationToken)
+    {
+        IngestSession session;
+        try
+        {
+            session = await BeginAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            return Fail(request.SopInstanceUid, DimseStatus.OutOfResources, e);
+        }
+        await using (session.ConfigureAwait(false))
+        {
+            try
+            {
+                await writeDataset(session.DatasetStream, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                return Fail(request.SopInstanceUid, DimseStatus.OutOfResources, e);
+            }
+            return await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal async Task<IngestResult> CompleteAsync(IngestRequest request, IncomingInstance incoming, CancellationToken cancellationToken)
+    {
+        var sop = request.SopInstanceUid;
+        try
+        {
             await incoming.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
-            return Fail(commandSop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.OutOfResources, e);
         }
 
         InstanceHeader parsed;
@@ -77,18 +115,18 @@ public sealed class IngestPipeline
         }
         catch (DicomFormatException e)
         {
-            return Refuse(commandSop, DimseStatus.CannotUnderstand, "dataset cannot be parsed: " + e.Message);
+            return Refuse(sop, DimseStatus.CannotUnderstand, "dataset cannot be parsed: " + e.Message);
         }
         catch (IOException e)
         {
-            return Fail(commandSop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.OutOfResources, e);
         }
 
         var keys = InstanceKeys.TryCreate(parsed.StudyInstanceUid, parsed.SeriesInstanceUid, parsed.SopInstanceUid);
         if (keys is null)
-            return Refuse(commandSop, DimseStatus.CannotUnderstand, "Study, Series or SOP Instance UID missing or malformed in the dataset");
-        if (keys.SopInstanceUid != commandSop)
-            return Refuse(commandSop, DimseStatus.CannotUnderstand, $"dataset SOP Instance UID {keys.SopInstanceUid} differs from the command's");
+            return Refuse(sop, DimseStatus.CannotUnderstand, "Study, Series or SOP Instance UID missing or malformed in the dataset");
+        if (keys.SopInstanceUid != sop)
+            return Refuse(sop, DimseStatus.CannotUnderstand, $"dataset SOP Instance UID {keys.SopInstanceUid} differs from the command's");
 
         StoredFile stored;
         try
@@ -97,9 +135,9 @@ public sealed class IngestPipeline
         }
         catch (IOException e)
         {
-            return Fail(commandSop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.OutOfResources, e);
         }
-        if (stored.WasDuplicate) Log.Duplicate(_logger, commandSop, _duplicatePolicy.ToString());
+        if (stored.WasDuplicate) Log.Duplicate(_logger, sop, _duplicatePolicy.ToString());
 
         try
         {
@@ -108,8 +146,8 @@ public sealed class IngestPipeline
                 StudyInstanceUid = keys.StudyInstanceUid,
                 SeriesInstanceUid = keys.SeriesInstanceUid,
                 SopInstanceUid = keys.SopInstanceUid,
-                SopClassUid = parsed.SopClassUid ?? sopClass,
-                TransferSyntaxUid = syntax,
+                SopClassUid = parsed.SopClassUid ?? request.SopClassUid,
+                TransferSyntaxUid = request.TransferSyntaxUid,
                 Attributes = parsed.Attributes,
             };
             await _index.IndexAsync(new IndexedInstance(header, keys, stored, request.AssociationId, _time.GetUtcNow()), cancellationToken)
@@ -118,21 +156,21 @@ public sealed class IngestPipeline
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Not indexed means not acknowledged: take a new file back out so stored == indexed. A duplicate's file
-            // was there before (and is indexed or will be by start-up reconciliation), so it stays.
+            // was there before (indexed, or indexed by start-up reconciliation), so it stays.
             if (!stored.WasDuplicate) TryRemove(stored.FullPath);
-            return Fail(commandSop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.OutOfResources, e);
         }
-        Log.Stored(_logger, commandSop, stored.Size, stored.RelativePath);
+        Log.Stored(_logger, sop, stored.Size, stored.RelativePath);
         return new IngestResult(DimseStatus.Success, null, stored);
     }
 
-    private IngestResult Refuse(string sopInstanceUid, ushort status, string reason)
+    internal IngestResult Refuse(string sopInstanceUid, ushort status, string reason)
     {
         Log.Refused(_logger, sopInstanceUid, status, reason);
         return new IngestResult(status, reason, null);
     }
 
-    private IngestResult Fail(string sopInstanceUid, ushort status, Exception e)
+    internal IngestResult Fail(string sopInstanceUid, ushort status, Exception e)
     {
         Log.StoreFailed(_logger, e, sopInstanceUid, status);
         return new IngestResult(status, e.Message, null);

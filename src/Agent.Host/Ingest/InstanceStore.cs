@@ -74,7 +74,7 @@ public sealed class InstanceStore
         var seriesFolder = Path.GetDirectoryName(finalPath)!;
         EnsureDirectory(Path.GetDirectoryName(seriesFolder)!);
         EnsureDirectory(seriesFolder);
-        var size = new FileInfo(incoming.Path).Length;
+        var size = incoming.Length;
         bool existed;
         if (_duplicatePolicy == DuplicatePolicy.Overwrite)
         {
@@ -96,7 +96,8 @@ public sealed class InstanceStore
         }
         DirectorySync.Flush(seriesFolder);
         incoming.MarkCommitted();
-        return new StoredFile(finalPath, keys.RelativePath, existed ? new FileInfo(finalPath).Length : size, existed);
+        // For a kept-first duplicate, Size/Sha256 describe the copy just received (the index compares it with the first).
+        return new StoredFile(finalPath, keys.RelativePath, size, incoming.Sha256!, existed);
     }
 
     /// <summary>Every stored instance file (for start-up reconciliation with the index).</summary>
@@ -117,4 +118,4 @@ public sealed class InstanceStore
 }
 
 /// <summary>Where an instance ended up.</summary>
-public sealed record StoredFile(string FullPath, string RelativePath, long Size, bool WasDuplicate);
+public sealed record StoredFile(string FullPath, string RelativePath, long Size, string Sha256, bool WasDuplicate);

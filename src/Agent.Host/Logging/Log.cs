@@ -4,7 +4,7 @@ namespace Agent.Host.Logging;
 
 /// <summary>
 /// Every log message of the host, source-generated. Event ids by feature:
-/// 1000-1099 host lifecycle, 2000-2099 ingest, 3000-3099 database.
+/// 1000-1099 host lifecycle, 1100-1199 database, 2000-2099 ingest (net uses 3000-, storage 4000-).
 /// </summary>
 internal static partial class Log
 {
@@ -49,10 +49,10 @@ internal static partial class Log
     [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "Reconciled {Count} stored instance(s) that were not indexed (crash between store and index)")]
     public static partial void Reconciled(ILogger logger, int count);
 
-    // 3000-3099: database
-    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Embedded PostgreSQL running in {Folder}")]
+    // 1100-1199: database
+    [LoggerMessage(EventId = 1100, Level = LogLevel.Information, Message = "Embedded PostgreSQL running in {Folder}")]
     public static partial void EmbeddedDatabase(ILogger logger, string folder);
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Database migrations up to date")]
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Database migrations up to date")]
     public static partial void Migrated(ILogger logger);
 }
