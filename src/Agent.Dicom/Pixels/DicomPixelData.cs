@@ -16,16 +16,16 @@ public sealed partial class DicomPixelData
         _dataset = dataset;
         _pixelItem = pixelItem;
         TransferSyntax = syntax;
-        Rows = Required(dataset, PixelTags.Rows);
-        Columns = Required(dataset, PixelTags.Columns);
-        SamplesPerPixel = dataset.GetNumber<int>(PixelTags.SamplesPerPixel) ?? 1;
-        BitsAllocated = Required(dataset, PixelTags.BitsAllocated);
-        BitsStored = dataset.GetNumber<int>(PixelTags.BitsStored) ?? BitsAllocated;
-        HighBit = dataset.GetNumber<int>(PixelTags.HighBit) ?? BitsStored - 1;
-        PixelRepresentation = dataset.GetNumber<int>(PixelTags.PixelRepresentation) ?? 0;
-        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(PixelTags.PlanarConfiguration) ?? 0 : 0;
-        PhotometricInterpretation = dataset.GetString(PixelTags.PhotometricInterpretation) ?? "";
-        NumberOfFrames = dataset.GetNumber<int>(PixelTags.NumberOfFrames) ?? 1;
+        Rows = Required(dataset, DicomTags.Rows);
+        Columns = Required(dataset, DicomTags.Columns);
+        SamplesPerPixel = dataset.GetNumber<int>(DicomTags.SamplesPerPixel) ?? 1;
+        BitsAllocated = Required(dataset, DicomTags.BitsAllocated);
+        BitsStored = dataset.GetNumber<int>(DicomTags.BitsStored) ?? BitsAllocated;
+        HighBit = dataset.GetNumber<int>(DicomTags.HighBit) ?? BitsStored - 1;
+        PixelRepresentation = dataset.GetNumber<int>(DicomTags.PixelRepresentation) ?? 0;
+        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(DicomTags.PlanarConfiguration) ?? 0 : 0;
+        PhotometricInterpretation = dataset.GetString(DicomTags.PhotometricInterpretation) ?? "";
+        NumberOfFrames = dataset.GetNumber<int>(DicomTags.NumberOfFrames) ?? 1;
         Validate();
     }
 
@@ -67,7 +67,7 @@ public sealed partial class DicomPixelData
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
-        if (!dataset.TryGetItem(PixelTags.PixelData, out var item))
+        if (!dataset.TryGetItem(DicomTags.PixelData, out var item))
             throw new DicomFormatException("dataset has no Pixel Data (7FE0,0010)");
         return new DicomPixelData(dataset, syntax, item);
     }
