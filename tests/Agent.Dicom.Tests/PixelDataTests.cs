@@ -201,3 +201,39 @@ public class PixelAttributeFuzzTests
         Assert.True(ok > 0 && rejected > 0, $"ok {ok}, rejected {rejected}");
     }
 }
+
+public class PixelModalityAndFloatTests
+{
+    [Fact]
+    public void Modality_lut_sequence_maps_stored_values_and_clamps_outside_the_table()
+    {
+        var ds = new DicomDataset();
+        DicomPixelData.SetFrames(ds, 1, 4, new[] { new short[] { -10, -2, 0, 100 } }, bitsStored: 16);
+        var lut = new DicomDataset()
+            .AddOrUpdate(DicomTags.LUTDescriptor, DicomVR.SS, (short)3, (short)-2, (short)16)
+            .AddOrUpdate(DicomTags.LUTData, DicomVR.US, (ushort)100, (ushort)200, (ushort)300);
+        ds.AddOrUpdate(DicomTags.ModalityLUTSequence, lut);
+        ds.AddOrUpdate(DicomTags.RescaleSlope, DicomVR.DS, "1000");
+        var px = DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal([100f, 100f, 300f, 300f], px.ReadFrameAsRealValues(0));
+    }
+
+    [Fact]
+    public void Float_pixel_data_of_parametric_maps_reads_as_real_numbers()
+    {
+        var values = new[] { 0.5f, -1.25f, float.MaxValue, 3f };
+        var ds = new DicomDataset()
+            .AddOrUpdate(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)1)
+            .AddOrUpdate(DicomTags.Rows, DicomVR.US, (ushort)2)
+            .AddOrUpdate(DicomTags.Columns, DicomVR.US, (ushort)2)
+            .AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, (ushort)32)
+            .AddOrUpdate(DicomTags.FloatPixelData, DicomVR.OF, values);
+        var px = DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.True(px.IsFloat);
+        Assert.Equal(values, px.ReadFrameAsFloat(0));
+        Assert.Equal(values, px.ReadFrameAsRealValues(0));
+        Assert.Throws<DicomFormatException>(() => px.ReadFrameAsInt32(0));
+        ds.AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, (ushort)64);
+        Assert.Throws<DicomFormatException>(() => DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian));
+    }
+}

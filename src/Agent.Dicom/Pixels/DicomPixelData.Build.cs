@@ -100,6 +100,7 @@ public sealed partial class DicomPixelData
     {
         var source = Create(dataset, syntax);
         if (source.BitsAllocated == 1) throw new DicomFormatException("RLE Lossless cannot hold 1-bit pixel data");
+        if (source.IsFloat) throw new DicomFormatException("float pixel data has no encapsulated form");
         if (source.IsSubsampledYbr422) throw new DicomFormatException("YBR_FULL_422 pixel data must be converted to full YBR or RGB before RLE encoding");
         var fragments = new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB);
         bool planar = source.PlanarConfiguration == 1 && syntax != DicomTransferSyntax.RLELossless;

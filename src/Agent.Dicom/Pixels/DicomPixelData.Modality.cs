@@ -32,9 +32,19 @@ public sealed partial class DicomPixelData
         return (s, i);
     }
 
-    /// <summary>Real-world values of a frame (e.g. Hounsfield units for CT) after the rescale of <see cref="GetRescale"/>.</summary>
+    /// <summary>
+    /// Real-world values of a frame (e.g. Hounsfield units for CT): through the Modality LUT Sequence (0028,3000) when
+    /// the dataset has one, else the rescale of <see cref="GetRescale"/>.
+    /// </summary>
     public float[] ReadFrameAsRealValues(int index)
     {
+        if (!IsFloat && ModalityLut.From(_dataset, IsSigned) is { } lut)
+        {
+            var values = ReadFrameAsInt32(index);
+            var mapped = new float[values.Length];
+            for (int i = 0; i < mapped.Length; i++) mapped[i] = lut.Map(values[i]);
+            return mapped;
+        }
         var (slope, intercept) = GetRescale(index);
         var stored = ReadFrameAsDouble(index);
         var real = new float[stored.Length];
