@@ -60,6 +60,18 @@ public static partial class DicomDictionary
         return false;
     }
 
+    /// <summary>
+    /// Reads a tag written as a keyword ("PatientName", "OverlayData" = (6000,3000)) or in hex ("(0010,0010)",
+    /// "0010,0010", "00100010"), as configuration files and the command line write them.
+    /// </summary>
+    public static bool TryParseTag(string text, out DicomTag tag)
+    {
+        if (DicomTag.TryParse(text, out tag)) return true;
+        if (TryLookup(text.Trim(), out var entry)) { tag = new DicomTag(entry.Tag); return true; }
+        tag = default;
+        return false;
+    }
+
     /// <summary>The VR to use for a tag in implicit VR data or when adding an element without a VR: UN when unknown.</summary>
     public static DicomVR DefaultVR(DicomTag tag) => TryLookup(tag, out var e) ? e.VR : DicomVR.UN;
 
