@@ -59,7 +59,7 @@ public sealed class DicomCharacterSet
     private static DicomCharacterSet Create(string[] terms)
     {
         var warnings = new List<string>();
-        var resolved = new List<CharacterSetTerms.Term>();
+        var resolved = new List<CharacterSetTerms.Term?>();
         foreach (var written in terms)
         {
             if (CharacterSetTerms.TryResolve(written, out var term, out var corrected))
@@ -70,7 +70,7 @@ public sealed class DicomCharacterSet
             else
             {
                 warnings.Add($"unknown Specific Character Set '{written}', ignored");
-                resolved.Add(null!);
+                resolved.Add(null);
             }
         }
 

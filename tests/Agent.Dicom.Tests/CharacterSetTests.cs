@@ -221,6 +221,21 @@ public sealed class CharacterSetTests
     }
 
     [Fact]
+    public void A_dataset_stores_and_reads_names_in_its_character_set_and_items_inherit_it()
+    {
+        var ds = new DicomDataset().AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "", "ISO 2022 IR 87");
+        ds.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Yamada^Tarou=山田^太郎");
+        var raw = ((DicomElement)ds.GetItem(DicomTags.PatientName)!).Buffer.Span.ToArray();
+        Assert.Equal("59616d6164615e5461726f753d1b24423b3345441b28425e1b244242404f3a1b2842",
+            Convert.ToHexString(raw).ToLowerInvariant());
+        Assert.Equal("Yamada^Tarou=山田^太郎", ds.GetString(DicomTags.PatientName));
+        var item = new DicomDataset { Parent = ds };
+        item.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "やまだ^たろう");
+        Assert.True(item.CharacterSet.UsesCodeExtensions);
+        Assert.Equal("やまだ^たろう", item.GetString(DicomTags.PatientName));
+    }
+
+    [Fact]
     public void Sets_are_cached_per_distinct_terms()
     {
         Assert.Same(Set("ISO_IR 100"), Set("ISO_IR 100 "));
