@@ -172,3 +172,27 @@ public class FileMetaTests
         Assert.StartsWith("2.25.", DicomImplementation.ClassUid, StringComparison.Ordinal);
     }
 }
+
+public class FileSaveTests
+{
+    [Fact]
+    public void A_file_read_with_stop_at_cannot_be_saved()
+    {
+        var bytes = new DicomBytes().Explicit(0x00080060, "CS", "CT").Explicit(0x7FE00010, "OW", new byte[4]).ToArray();
+        var file = DicomFile.Read(bytes, new IO.DicomReaderOptions { StopAt = DicomTags.PixelData });
+        Assert.True(file.IsPartial);
+        Assert.Throws<InvalidOperationException>(() => file.Save(new MemoryStream()));
+    }
+
+    [Fact]
+    public void Meta_elements_inside_the_dataset_are_written_once_in_the_header()
+    {
+        var ds = SampleDatasets.Ct();
+        ds.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, "1.2.840.10008.1.2");
+        using var ms = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
+        var back = DicomFile.Read(ms.ToArray());
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, back.TransferSyntax);
+        Assert.False(back.Dataset.Contains(DicomTags.TransferSyntaxUID));
+    }
+}
