@@ -196,3 +196,22 @@ public class FileSaveTests
         Assert.False(back.Dataset.Contains(DicomTags.TransferSyntaxUID));
     }
 }
+
+public sealed class FileLazyValueTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agent-lazy-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_lazy_value_whose_file_shrank_is_reported_as_a_format_exception()
+    {
+        var path = Path.Combine(_dir, "x.dcm");
+        new DicomFile(SampleDatasets.Ct(128, 128), DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+        var file = DicomFile.Open(path, new IO.DicomReaderOptions { LargeValueThreshold = 1024 });
+        using (var fs = new FileStream(path, FileMode.Open)) fs.SetLength(1000);
+        var pixels = (DicomElement)file.Dataset.GetItem(DicomTags.PixelData)!;
+        var ex = Assert.Throws<DicomFormatException>(() => pixels.Buffer.Span.Length);
+        Assert.Contains("cannot load", ex.Message, StringComparison.Ordinal);
+    }
+}
