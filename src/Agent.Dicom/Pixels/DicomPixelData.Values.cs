@@ -13,6 +13,7 @@ public sealed partial class DicomPixelData
     /// <summary>Stored values of a frame. Unsigned 32-bit data above int.MaxValue cannot be represented: use the float or double reader.</summary>
     public int[] ReadFrameAsInt32(int index)
     {
+        if (IsFloat) throw new DicomFormatException("float pixel data holds real numbers; read it as float or double");
         if (BitsStored > 32 || (BitsStored == 32 && !IsSigned))
             throw new DicomFormatException($"{BitsStored}-bit {(IsSigned ? "signed" : "unsigned")} values do not fit in Int32; read them as double");
         return ReadFrame<int>(index);
@@ -38,6 +39,16 @@ public sealed partial class DicomPixelData
         int bytes = BitsAllocated / 8;
         if (frame.Length < FrameLength)
             throw new DicomFormatException($"frame {index} holds {frame.Length} bytes, expected {FrameLength}");
+        if (IsFloat)
+        {
+            for (int o = 0; o < output.Length; o++)
+            {
+                output[o] = BitsAllocated == 32
+                    ? T.CreateSaturating(BinaryPrimitives.ReadSingleLittleEndian(frame.Slice(o * 4, 4)))
+                    : T.CreateSaturating(BinaryPrimitives.ReadDoubleLittleEndian(frame.Slice(o * 8, 8)));
+            }
+            return output;
+        }
         for (int o = 0; o < output.Length; o++)
         {
             int source = ybr422 ? Ybr422Source(o)
