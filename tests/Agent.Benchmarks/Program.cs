@@ -4,7 +4,12 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: bench <name>; benchmarks arrive with their issues.");
-        return args.Length == 0 ? 0 : 2;
+        switch (args.FirstOrDefault())
+        {
+            case "inference": return InferenceBenchmark.Run(args[1..]);
+            default:
+                Console.Error.WriteLine("usage: bench <name>; benchmarks: inference");
+                return args.Length == 0 ? 0 : 2;
+        }
     }
 }
