@@ -86,14 +86,7 @@ public sealed class PhantomFilesTests
     public async Task MSD_dataset_has_image_label_pairs_and_a_dataset_json_listing_them()
     {
         using var tmp = new TempFolder();
-        var msd = MsdDatasetWriter.ForPhantoms(tmp.Path);
-        for (int seed = 1; seed <= 2; seed++)
-        {
-            var c = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Matrix = 64, PixelSpacing = 6, SliceSpacing = 6, CreateDicom = false });
-            Assert.Empty(c.Slices);
-            msd.Add($"phantom_{seed:D3}", c);
-        }
-        await msd.CompleteAsync(CancellationToken.None);
+        await MsdDatasetWriter.WritePhantomsAsync(tmp.Path, [1, 2], new PhantomOptions { Matrix = 64, PixelSpacing = 6, SliceSpacing = 6 }, null, CancellationToken.None);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(tmp.File("dataset.json")));
         Assert.Equal(2, json.RootElement.GetProperty("numTraining").GetInt32());
@@ -105,5 +98,6 @@ public sealed class PhantomFilesTests
             Assert.Equal(image.Geometry.Size, label.Geometry.Size);
             Assert.Contains(label.Labels, l => l == PhantomLabels.Spleen);
         }
+        Assert.True(File.Exists(tmp.File("imagesTr/phantom_0002.nii.gz")));
     }
 }
