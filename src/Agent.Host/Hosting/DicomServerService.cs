@@ -59,8 +59,9 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
         }, new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
         _server.AssociationClosed += _tracker.Closed;
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
-        Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
+        // Last line of start-up, the one to wait for: everything before it (data folder, database) is ready.
         Log.Database(_logger, _database.Description);
+        Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
