@@ -78,8 +78,8 @@ public sealed partial class DicomFile
 
         DicomTransferSyntax syntax;
         var uid = meta.GetString(FileMetaTags.TransferSyntaxUID);
-        if (!string.IsNullOrEmpty(uid)) syntax = DicomTransferSyntax.Lookup(uid);
-        else syntax = SniffSyntax(source);
+        // A missing or unreadable Transfer Syntax UID is a known device bug: the bytes tell the encoding instead.
+        if (string.IsNullOrEmpty(uid) || !DicomTransferSyntax.TryLookup(uid, out syntax)) syntax = SniffSyntax(source);
 
         var dataSource = source;
         if (syntax.IsDeflated) dataSource = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));

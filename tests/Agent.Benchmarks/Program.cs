@@ -4,7 +4,11 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        Console.Error.WriteLine("usage: bench <name>; benchmarks arrive with their issues.");
+        switch (args.Length > 0 ? args[0] : "")
+        {
+            case "parse": return ParseBenchmark.Run(args[1..]);
+        }
+        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER]");
         return args.Length == 0 ? 0 : 2;
     }
 }

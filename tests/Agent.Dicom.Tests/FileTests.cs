@@ -149,3 +149,26 @@ public sealed class FileTests : IDisposable
         Assert.Contains("nope.dcm", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class FileMetaTests
+{
+    [Fact]
+    public void An_unreadable_transfer_syntax_uid_falls_back_to_sniffing_the_dataset()
+    {
+        var b = DicomBytes.Part10("not a uid");
+        b.Explicit(0x00080060, "CS", "CT");
+        var file = DicomFile.Read(b.ToArray());
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, file.TransferSyntax);
+        Assert.Equal("CT", file.Dataset.GetString(new DicomTag(0x00080060)));
+    }
+
+    [Fact]
+    public void Meta_created_for_a_new_file_names_this_implementation()
+    {
+        var meta = DicomFileMeta.Create("1.2.3", "4.5.6", DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("1.2.840.10008.1.2.1", meta.GetString(DicomTags.TransferSyntaxUID));
+        Assert.Equal(DicomImplementation.ClassUid, meta.GetString(new DicomTag(0x00020012)));
+        Assert.True(DicomImplementation.ClassUid.Length <= 64);
+        Assert.StartsWith("2.25.", DicomImplementation.ClassUid, StringComparison.Ordinal);
+    }
+}

@@ -228,3 +228,74 @@ public class ReaderTests
         public void OnEndFragments() => Events.Add("/frags");
     }
 }
+
+public class ReaderImplicitVRTests
+{
+    [Fact]
+    public void Us_or_ss_values_follow_pixel_representation_in_implicit_vr()
+    {
+        var b = new DicomBytes();
+        b.Implicit(0x00280103, [1, 0]);
+        b.Implicit(0x00280106, [0xFF, 0xFF]);
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.Same(DicomVR.SS, ds.GetItem(new DicomTag(0x00280106))!.VR);
+        Assert.Equal((short)-1, ds.GetNumber<short>(new DicomTag(0x00280106)));
+    }
+
+    [Fact]
+    public void Us_or_ss_values_are_us_without_pixel_representation()
+    {
+        var ds = DicomReader.ReadDataset(new DicomBytes().Implicit(0x00280106, [0xFF, 0xFF]).ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.Same(DicomVR.US, ds.GetItem(new DicomTag(0x00280106))!.VR);
+    }
+
+    [Fact]
+    public void Implicit_pixel_data_is_ow()
+    {
+        var ds = DicomReader.ReadDataset(new DicomBytes().Implicit(0x7FE00010, [1, 2]).ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.Same(DicomVR.OW, ds.GetItem(DicomTags.PixelData)!.VR);
+    }
+
+    [Fact]
+    public void Known_private_tags_get_their_vr_from_the_private_dictionary_in_implicit_vr()
+    {
+        var b = new DicomBytes();
+        b.Implicit(0x00290010, "SIEMENS CSA HEADER");
+        b.Implicit(0x00291008, "IMAGE NUM 4 ");
+        b.Implicit(0x00291010, [1, 2, 3, 4]);
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.Same(DicomVR.CS, ds.GetItem(new DicomTag(0x00291008))!.VR);
+        Assert.Same(DicomVR.OB, ds.GetItem(new DicomTag(0x00291010))!.VR);
+    }
+
+    [Fact]
+    public void Private_creators_of_an_item_do_not_leak_into_the_next_item()
+    {
+        var b = new DicomBytes();
+        b.Tag(0x00291100).U32(0xFFFFFFFF);
+        b.Item().Implicit(0x00290010, "SIEMENS CSA HEADER").Implicit(0x00291008, "AB").ItemEnd();
+        b.Item().Implicit(0x00291008, "AB").ItemEnd();
+        b.SequenceEnd();
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        var seq = ds.GetSequence(new DicomTag(0x00291100))!;
+        Assert.Same(DicomVR.CS, seq.Items[0].GetItem(new DicomTag(0x00291008))!.VR);
+        Assert.Same(DicomVR.UN, seq.Items[1].GetItem(new DicomTag(0x00291008))!.VR);
+    }
+
+    [Fact]
+    public void Private_tags_without_a_known_creator_stay_un_in_implicit_vr()
+    {
+        var b = new DicomBytes().Implicit(0x00290010, "NOBODY KNOWS ME ").Implicit(0x00291001, "AB");
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.Same(DicomVR.UN, ds.GetItem(new DicomTag(0x00291001))!.VR);
+        Assert.Same(DicomVR.LO, ds.GetItem(new DicomTag(0x00290010))!.VR);
+    }
+
+    [Fact]
+    public void A_delimiter_with_an_undefined_length_is_rejected()
+    {
+        var b = new DicomBytes().Tag(0x00291010).U32(0xFFFFFFFF).Item().Tag(0xFFFEE00D).U32(0xFFFFFFFF);
+        var ex = Assert.Throws<DicomFormatException>(() => DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian));
+        Assert.Contains("undefined length", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -126,3 +126,22 @@ public class WriterTests
         Assert.Equal(2u, BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(4)));
     }
 }
+
+public class WriterVRTests
+{
+    [Fact]
+    public void Un_for_a_known_public_tag_is_written_with_its_dictionary_vr()
+    {
+        var ds = new DicomDataset().AddOrUpdateBytes(new DicomTag(0x00080060), DicomVR.UN, "CT"u8.ToArray());
+        var bytes = DicomWriter.Encode(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("CS"u8.ToArray(), bytes[4..6]);
+    }
+
+    [Fact]
+    public void Un_for_a_private_tag_stays_un()
+    {
+        var ds = new DicomDataset().AddOrUpdateBytes(new DicomTag(0x00291001), DicomVR.UN, "CT"u8.ToArray());
+        var bytes = DicomWriter.Encode(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("UN"u8.ToArray(), bytes[4..6]);
+    }
+}

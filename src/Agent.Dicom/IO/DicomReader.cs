@@ -7,7 +7,7 @@ namespace Agent.Dicom.IO;
 /// and undefined length, encapsulated pixel data, and the broken encodings real devices produce. It reports what it
 /// parses to an <see cref="IDicomReaderObserver"/> and throws only <see cref="DicomFormatException"/> for bad input.
 /// </summary>
-public sealed partial class DicomReader
+public sealed class DicomReader
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
@@ -18,6 +18,11 @@ public sealed partial class DicomReader
     private int _elementCount;
     private int _itemCount;
 
+    // Context implicit VR needs: the Pixel Representation seen last (decides "US or SS") and, per nesting level,
+    // the private creators of the current item (to look private tags up in the private dictionary).
+    private int _pixelRepresentation;
+    private Dictionary<uint, string>?[] _creators = [];
+
     internal DicomReader(DicomByteSource source, DicomReaderOptions options, IDicomReaderObserver observer, CancellationToken cancellationToken)
     {
         _source = source;
@@ -27,7 +32,7 @@ public sealed partial class DicomReader
     }
 
     /// <summary>True when the last top-level parse ended at <see cref="DicomReaderOptions.StopAt"/> rather than at the end of data.</summary>
-    public bool Stopped { get; private set; }
+    internal bool Stopped { get; private set; }
 
     /// <summary>Parses a raw dataset (no preamble or meta) held in memory.</summary>
     public static DicomDataset ReadDataset(ReadOnlyMemory<byte> data, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
@@ -48,16 +53,25 @@ public sealed partial class DicomReader
         new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
     }
 
-    /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks).</summary>
+    /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks; every value is loaded).</summary>
     public static DicomDataset ReadDataset(Stream stream, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
         CancellationToken cancellationToken = default)
     {
-        options ??= DicomReaderOptions.Default;
         var builder = new DicomDatasetBuilder();
-        var source = new DicomByteSource(stream);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
-        new DicomReader(source, options, builder, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        ReadDataset(stream, syntax, builder, options, cancellationToken);
         return builder.Root;
+    }
+
+    /// <summary>Parses a raw dataset from a stream into any observer; returns true when it stopped at <see cref="DicomReaderOptions.StopAt"/>.</summary>
+    public static bool ReadDataset(Stream stream, DicomTransferSyntax syntax, IDicomReaderObserver observer,
+        DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DicomReaderOptions.Default;
+        var source = new DicomByteSource(stream, allowLazy: false);
+        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        var reader = new DicomReader(source, options, observer, cancellationToken);
+        reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        return reader.Stopped;
     }
 
     /// <summary>Reads top-level elements to the end of data, to StopAt, or (for file meta) to the first non-0002 group.</summary>
@@ -104,6 +118,8 @@ public sealed partial class DicomReader
             if (tag.Group == 0xFFFE)
             {
                 uint delimiterLength = ReadUInt32(head[4..], encoding.IsBigEndian);
+                if (delimiterLength == UndefinedLength)
+                    throw new DicomFormatException($"{tag} has an undefined length, which a delimiter cannot have", src.Position);
                 if (tag == DicomTag.ItemDelimitation && untilItemDelimiter) { src.Advance(8); return; }
                 if (tag == DicomTag.SequenceDelimitation && depth == 0 && delimiterLength == 0)
                 {
@@ -121,8 +137,11 @@ public sealed partial class DicomReader
             }
 
             long elementStart = src.Position;
-            ReadHeader(encoding, tag, out var vr, out var length, out var vrFromStream);
-            if (end >= 0 && (src.Position > end || (length != UndefinedLength && length > end - src.Position)))
+            ReadHeader(encoding, tag, depth, out var vr, out var length, out var vrFromStream);
+            // Sequences of defined length are clamped to the data instead (see ReadSequence).
+            if (length != UndefinedLength && vr != DicomVR.SQ && length > src.Remaining)
+                throw new DicomFormatException($"{tag} claims {length} bytes but only {src.Remaining} remain", elementStart);
+            if (end >= 0 && (src.Position > end || (length != UndefinedLength && vr != DicomVR.SQ && length > end - src.Position)))
                 throw new DicomFormatException($"{tag} runs past the end of its item", elementStart);
 
             if (length == UndefinedLength)
@@ -147,8 +166,53 @@ public sealed partial class DicomReader
                 }
                 if (length % DicomEncoding.SwapUnit(entry.VR) == 0) vr = entry.VR;
             }
-            _observer.OnElement(tag, vr, ReadValue(length, encoding.IsBigEndian ? DicomEncoding.SwapUnit(vr) : 1, tag));
+            var value = ReadValue(length, encoding.IsBigEndian ? DicomEncoding.SwapUnit(vr) : 1, tag);
+            if (tag.IsPrivateCreator) RememberCreator(tag, value, depth);
+            else if (tag.Value == 0x00280103 && value.Length == 2 && value.IsLoaded) _pixelRepresentation = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
+            _observer.OnElement(tag, vr, value);
         }
+    }
+
+    private void RememberCreator(DicomTag tag, DicomBuffer value, int depth)
+    {
+        if (!value.IsLoaded || value.Length > 64) return;
+        if (_creators.Length <= depth) Array.Resize(ref _creators, depth + 8);
+        var map = _creators[depth] ??= [];
+        map[tag.Value] = DicomText.DecodeAscii(value.Span).Trim(' ', '\0');
+    }
+
+    private void ForgetCreators(int depth)
+    {
+        if (depth < _creators.Length) _creators[depth]?.Clear();
+    }
+
+    /// <summary>The VR of an element without one, using what this parse has seen: private creators, Pixel Representation.</summary>
+    private DicomVR ImplicitVRInContext(DicomTag tag, int depth)
+    {
+        if (tag.IsPrivate && !tag.IsPrivateCreator && depth < _creators.Length && _creators[depth] is { Count: > 0 } map
+            && map.TryGetValue(tag.PrivateCreatorSlot.Value, out var creator)
+            && DicomDictionary.TryLookupPrivate(creator, tag, out var privateEntry))
+        {
+            return Resolve(privateEntry.VRs);
+        }
+        return ImplicitVR(tag, _pixelRepresentation);
+    }
+
+    private static DicomVR Resolve(DicomVR[] vrs, int pixelRepresentation = 0)
+    {
+        if (vrs.Length == 0) return DicomVR.UN;
+        if (vrs.Length == 1) return vrs[0];
+        bool ow = false, ss = false, us = false;
+        foreach (var v in vrs)
+        {
+            ow |= v == DicomVR.OW;
+            ss |= v == DicomVR.SS;
+            us |= v == DicomVR.US;
+        }
+        // PS3.5 A.1: pixel data and other "OB or OW" values are OW in implicit VR; "US or SS" follows Pixel Representation.
+        if (ow) return DicomVR.OW;
+        if (us && ss) return pixelRepresentation == 1 ? DicomVR.SS : DicomVR.US;
+        return vrs[0];
     }
 
     private void ReadUndefinedLength(DicomEncoding encoding, DicomTag tag, DicomVR vr, bool vrFromStream, int depth, long elementStart)
@@ -185,7 +249,7 @@ public sealed partial class DicomReader
     private static bool IsEncapsulatedPixelTag(DicomTag tag)
         => tag == DicomTags.PixelData || tag.Value == 0x7FE00008 || tag.Value == 0x7FE00009;
 
-    private void ReadHeader(DicomEncoding encoding, DicomTag tag, out DicomVR vr, out uint length, out bool vrFromStream)
+    private void ReadHeader(DicomEncoding encoding, DicomTag tag, int depth, out DicomVR vr, out uint length, out bool vrFromStream)
     {
         var src = _source;
         var head = src.Peek(8);
@@ -221,23 +285,21 @@ public sealed partial class DicomReader
             // Not a VR at all: the writer used implicit VR here (seen in meta groups and mislabelled datasets).
         }
         vrFromStream = false;
-        vr = ImplicitVR(tag);
+        vr = ImplicitVRInContext(tag, depth);
         length = ReadUInt32(head[4..], encoding.IsBigEndian);
         src.Advance(8);
     }
 
-    /// <summary>The VR for an element encoded without one: the dictionary's, OW for OB-or-OW, UN when unknown.</summary>
-    public static DicomVR ImplicitVR(DicomTag tag)
+    /// <summary>
+    /// The VR for a public element encoded without one: the dictionary's; OW for "OB or OW"; SS for "US or SS" when
+    /// <paramref name="pixelRepresentation"/> is 1, else US; UN when unknown.
+    /// </summary>
+    public static DicomVR ImplicitVR(DicomTag tag, int pixelRepresentation = 0)
     {
         if (tag.IsGroupLength) return DicomVR.UL;
         if (tag.IsPrivateCreator) return DicomVR.LO;
         if (tag.IsPrivate || !DicomDictionary.TryLookup(tag, out var entry)) return DicomVR.UN;
-        var vrs = entry.VRs;
-        if (vrs.Length > 1)
-        {
-            foreach (var v in vrs) if (v == DicomVR.OW) return DicomVR.OW;
-        }
-        return vrs.Length > 0 ? vrs[0] : DicomVR.UN;
+        return Resolve(entry.VRs, pixelRepresentation);
     }
 
     private DicomBuffer ReadValue(uint length, int swapUnit, DicomTag tag)
@@ -284,13 +346,20 @@ public sealed partial class DicomReader
             var head = src.Peek(8);
             var itemTag = ReadTag(head, encoding.IsBigEndian);
             uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation) { src.Advance(8); break; }
+            if (itemTag == DicomTag.SequenceDelimitation)
+            {
+                if (itemLength == UndefinedLength)
+                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
+                src.Advance(8);
+                break;
+            }
             if (itemTag != DicomTag.Item)
                 throw new DicomFormatException($"expected an item in sequence {tag} but found {itemTag}", src.Position);
             if (++_itemCount > _options.MaxItems)
                 throw new DicomFormatException($"more than {_options.MaxItems} items", src.Position);
             _cancellationToken.ThrowIfCancellationRequested();
             src.Advance(8);
+            ForgetCreators(depth);
             _observer.OnBeginItem(itemLength == UndefinedLength ? -1 : itemLength);
             if (itemLength == UndefinedLength)
             {
@@ -320,7 +389,13 @@ public sealed partial class DicomReader
             var head = src.Peek(8);
             var itemTag = ReadTag(head, encoding.IsBigEndian);
             uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation) { src.Advance(8); break; }
+            if (itemTag == DicomTag.SequenceDelimitation)
+            {
+                if (itemLength == UndefinedLength)
+                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
+                src.Advance(8);
+                break;
+            }
             if (itemTag != DicomTag.Item)
                 throw new DicomFormatException($"expected a fragment item in {tag} but found {itemTag}", src.Position);
             if (itemLength == UndefinedLength)

@@ -86,6 +86,16 @@ public static class DicomWriter
             if (vr == DicomVR.SQ) return DicomVR.UN;
             // A value too long for a 16-bit length field can still be carried as UN (what DCMTK does).
             if (encoding.IsExplicitVR && !vr.HasLongExplicitLength && PaddedLength(e.Length) > 0xFFFF) return DicomVR.UN;
+            // UN for a public tag the dictionary knows (e.g. built in code, or read from implicit data) is written with
+            // the real VR, so readers need not guess; UN bytes are little endian, so only little endian output.
+            if (vr == DicomVR.UN && encoding.IsExplicitVR && !encoding.IsBigEndian && !e.Tag.IsPrivate
+                && DicomDictionary.TryLookup(e.Tag, out var entry) && entry.VRs.Length == 1)
+            {
+                var known = entry.VR;
+                if (known != DicomVR.UN && known != DicomVR.SQ && e.Length % DicomEncoding.SwapUnit(known) == 0
+                    && (known.HasLongExplicitLength || PaddedLength(e.Length) <= 0xFFFF))
+                    return known;
+            }
             return vr;
         }
 
