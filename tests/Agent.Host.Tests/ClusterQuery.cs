@@ -9,7 +9,7 @@ public static class ClusterQuery
     public static async Task<T> WithDatabaseAsync<T>(string home, Func<NpgsqlConnection, Task<T>> query)
     {
         await using var pg = await EmbeddedPostgres.StartAsync(
-            new EmbeddedPostgresOptions { ClusterDirectory = Path.Combine(home, "data", "pg") }, null, CancellationToken.None);
+            new EmbeddedPostgresOptions { ClusterDirectory = Path.Combine(home, "data", "postgres") }, null, CancellationToken.None);
         await using var connection = new NpgsqlConnection(pg.ConnectionString);
         await connection.OpenAsync();
         return await query(connection);

@@ -31,7 +31,7 @@ public sealed class ServeIntegrationTests
                 .Select(p => Path.GetFileNameWithoutExtension(p)!).Order(StringComparer.Ordinal).ToList();
             Assert.Equal(sops, onDisk);
 
-            var database = host.Services.GetRequiredService<AgentDatabase>();
+            var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();
             var indexed = await ClusterQuery.StringsAsync(connection, "SELECT sop_instance_uid FROM instances ORDER BY sop_instance_uid COLLATE \"C\"");
             Assert.Equal(sops, indexed);
@@ -66,7 +66,7 @@ public sealed class ServeIntegrationTests
         Assert.Contains("Listening for DICOM on 0.0.0.0:", agent.Output, StringComparison.Ordinal);
         Assert.Contains("as AE title AGENT", agent.Output, StringComparison.Ordinal);
         Assert.Contains($"Data folder {Path.Combine(home.Path, "data")}", agent.Output, StringComparison.Ordinal);
-        Assert.Contains($"embedded PostgreSQL in {Path.Combine(home.Path, "data", "pg")}", agent.Output, StringComparison.Ordinal);
+        Assert.Contains($"embedded PostgreSQL in {Path.Combine(home.Path, "data", "postgres")}", agent.Output, StringComparison.Ordinal);
 
         using var echoscu = System.Diagnostics.Process.Start("echoscu", ["-aec", "AGENT", "127.0.0.1", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await echoscu.WaitForExitAsync();

@@ -16,7 +16,7 @@ namespace Agent.Host.Hosting;
 internal sealed class DicomServerService : IHostedService, IAsyncDisposable
 {
     private readonly AgentSettings _settings;
-    private readonly AgentDatabase _database;
+    private readonly DatabaseAccess _database;
     private readonly InstanceStore _store;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -24,7 +24,7 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
     private DicomServer? _server;
     private AssociationTracker? _tracker;
 
-    public DicomServerService(AgentSettings settings, AgentDatabase database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
+    public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
     {
         _settings = settings;
         _database = database;
