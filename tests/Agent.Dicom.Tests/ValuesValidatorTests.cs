@@ -142,3 +142,34 @@ public sealed class ValuesDatasetValidatorTests
         Assert.Empty(DicomValueValidator.Validate(ds));
     }
 }
+
+public sealed class ValuesFuzzTests
+{
+    [Fact]
+    public void Try_parsers_never_throw_on_random_text()
+    {
+        var random = new Random(99);
+        const string alphabet = "0123456789+-.:eE \\/Tn\u0000\u00e9\u0663";
+        for (var i = 0; i < 20000; i++)
+        {
+            var chars = new char[random.Next(0, 28)];
+            for (var j = 0; j < chars.Length; j++) chars[j] = alphabet[random.Next(alphabet.Length)];
+            var s = new string(chars);
+            _ = DicomDateTime.TryParseDate(s, out _);
+            _ = DicomDateTime.TryParseTime(s, out _);
+            _ = DicomDateTime.TryParseDateTime(s, out _);
+            _ = DicomDateTime.TryParseDateTime(s, TimeSpan.Zero, out _);
+            _ = DicomDateTime.TryParseDateRange(s, out _, out _);
+            _ = DicomDateTime.TryParseTimeRange(s, out _, out _);
+            _ = DicomDateTime.TryParseDateTimeRange(s, out _, out _);
+            _ = DicomDateTime.TryParseOffset(s, out _);
+            _ = DicomDateTime.TryCombine(s, s, out _);
+            _ = DicomNumber.TryParseDecimal(s, out _);
+            _ = DicomNumber.TryParseInteger(s, out _);
+            _ = DicomUidGenerator.IsValid(s);
+            _ = DicomDictionary.TryParseTag(s, out _);
+            try { _ = DicomValueMultiplicity.Parse(s); }
+            catch (DicomFormatException) { }   // the documented failure
+        }
+    }
+}
