@@ -128,7 +128,8 @@ public sealed class DicomCharacterSet
     {
         if (_iso2022 is not null) return _iso2022.Encode(text, vr, out lossless);
         var bytes = _standAlone!.GetBytes(text);
-        lossless = _standAlone.CodePage == Encoding.UTF8.CodePage || _standAlone.GetString(bytes) == text;
+        // Round trip rather than trusting the code page: even UTF-8 replaces lone surrogates.
+        lossless = _standAlone.GetString(bytes) == text;
         return bytes;
     }
 

@@ -235,6 +235,41 @@ public sealed class CharacterSetTests
         Assert.Equal("やまだ^たろう", item.GetString(DicomTags.PatientName));
     }
 
+    [Theory]
+    [InlineData("\\ISO 2022 IR 87\\ISO 2022 IR 159", "PN")]
+    [InlineData("ISO 2022 IR 13\\ISO 2022 IR 87", "PN")]
+    [InlineData("ISO 2022 IR 100\\ISO 2022 IR 149", "LO")]
+    [InlineData("\\ISO 2022 IR 58\\ISO 2022 IR 126", "LT")]
+    [InlineData("ISO_IR 192", "PN")]
+    [InlineData("GB18030", "LT")]
+    [InlineData("ISO_IR 100", "LO")]
+    public void Random_text_either_round_trips_or_is_reported_lossy(string terms, string vr)
+    {
+        // Mixed scripts with every delimiter; whatever the encoder says is lossless must decode back unchanged.
+        const string alphabet = "aZ09 ^=\\\r\n\téßΩЖ山田やまだﾔﾏ홍길동张东鷗外😀";
+        var set = Set(terms);
+        var random = new Random(2024);
+        var losslessCount = 0;
+        for (var n = 0; n < 500; n++)
+        {
+            var length = random.Next(0, 24);
+            var sb = new System.Text.StringBuilder();
+            for (var i = 0; i < length; i++)
+            {
+                var at = random.Next(alphabet.Length);
+                if (char.IsLowSurrogate(alphabet[at])) at--;
+                sb.Append(alphabet[at]);
+                if (char.IsHighSurrogate(alphabet[at])) sb.Append(alphabet[at + 1]);
+            }
+            var text = sb.ToString();
+            var bytes = set.Encode(text, VR(vr), out var lossless);
+            if (!lossless) continue;
+            losslessCount++;
+            Assert.Equal(text, set.Decode(bytes, VR(vr)));
+        }
+        Assert.True(losslessCount > 0);
+    }
+
     [Fact]
     public void Sets_are_cached_per_distinct_terms()
     {
