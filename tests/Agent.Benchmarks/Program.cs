@@ -7,8 +7,10 @@ public static class Program
         switch (args.Length > 0 ? args[0] : "")
         {
             case "parse": return ParseBenchmark.Run(args[1..]);
+            case "fuzz": return FuzzRun.Run(args[1..]);
+            case "fuzz-one": return FuzzRun.RunOne(args[1..]);
         }
-        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER]");
+        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER]; fuzz [MINUTES] [SEED] [CORPUS]; fuzz-one FILE");
         return args.Length == 0 ? 0 : 2;
     }
 }
