@@ -299,3 +299,34 @@ public class ReaderImplicitVRTests
         Assert.Contains("undefined length", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class ReaderUndefinedLengthTests
+{
+    [Fact]
+    public void Implicit_undefined_length_is_a_sequence_even_when_the_private_dictionary_says_ob()
+    {
+        var b = new DicomBytes();
+        b.Implicit(0x00290010, "SIEMENS CSA HEADER");
+        b.Tag(0x00291010).U32(0xFFFFFFFF).Item().Implicit(0x00291008, "AB").ItemEnd().SequenceEnd();
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.IsType<DicomSequence>(ds.GetItem(new DicomTag(0x00291010)));
+    }
+
+    [Fact]
+    public void Explicit_un_of_a_known_public_sequence_is_parsed_as_that_sequence()
+    {
+        var item = new DicomBytes().Implicit(0x00081150, "1.2\0").ToArray();
+        var content = new DicomBytes().Item((uint)item.Length).Raw(item).ToArray();
+        var b = new DicomBytes().Explicit(0x00081140, "UN", content);
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("1.2", ds.GetFirstItem(new DicomTag(0x00081140))!.GetString(new DicomTag(0x00081150)));
+    }
+
+    [Fact]
+    public void Explicit_un_of_a_known_public_tag_gets_the_dictionary_vr()
+    {
+        var ds = DicomReader.ReadDataset(new DicomBytes().Explicit(0x00280010, "UN", [0, 2]).ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Same(DicomVR.US, ds.GetItem(new DicomTag(0x00280010))!.VR);
+        Assert.Equal((ushort)512, ds.GetNumber<ushort>(new DicomTag(0x00280010)));
+    }
+}
