@@ -330,3 +330,27 @@ public class ReaderUndefinedLengthTests
         Assert.Equal((ushort)512, ds.GetNumber<ushort>(new DicomTag(0x00280010)));
     }
 }
+
+public class ReaderOrderTests
+{
+    [Fact]
+    public void Elements_out_of_order_are_sorted_and_the_last_duplicate_wins()
+    {
+        var b = new DicomBytes().Explicit(0x00100020, "LO", "ID").Explicit(0x00080060, "CS", "CT").Explicit(0x00100020, "LO", "I2")
+            .Explicit(0x00080050, "SH", "AC");
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal([0x00080050u, 0x00080060u, 0x00100020u], ds.Select(i => i.Tag.Value));
+        Assert.Equal("I2", ds.GetString(new DicomTag(0x00100020)));
+    }
+
+    [Fact]
+    public void Many_elements_in_descending_order_parse_without_quadratic_cost()
+    {
+        var b = new DicomBytes();
+        for (uint i = 200_000; i > 0; i--) b.Implicit(0x00290000 | (i % 0xFF00 + 0x100) | ((i / 0xFF00) << 17), []);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian, null, cts.Token);
+        Assert.True(ds.Count > 100_000);
+        Assert.True(ds.Zip(ds.Skip(1)).All(p => p.First.Tag < p.Second.Tag));
+    }
+}

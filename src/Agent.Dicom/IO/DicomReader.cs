@@ -40,6 +40,7 @@ public sealed class DicomReader
     {
         var builder = new DicomDatasetBuilder();
         ReadDataset(data, syntax, builder, options, cancellationToken);
+        builder.Complete();
         return builder.Root;
     }
 
@@ -59,6 +60,7 @@ public sealed class DicomReader
     {
         var builder = new DicomDatasetBuilder();
         ReadDataset(stream, syntax, builder, options, cancellationToken);
+        builder.Complete();
         return builder.Root;
     }
 
