@@ -4,7 +4,7 @@ namespace Agent.Benchmarks;
 public static class Program
 {
     private const string Usage = "usage: bench <name> [args]; benchmarks: parse [FOLDER], inference, "
-        + "fuzz [MINUTES] [SEED] [CORPUS], fuzz-one FILE";
+        + "fuzz [MINUTES] [SEED] [CORPUS], fuzz-one FILE, pixels, json";
 
     public static int Main(string[] args)
     {
@@ -14,6 +14,8 @@ public static class Program
             case "inference": return InferenceBenchmark.Run(args[1..]);
             case "fuzz": return FuzzRun.Run(args[1..]);
             case "fuzz-one": return FuzzRun.RunOne(args[1..]);
+            case "pixels": return PixelJsonBenchmark.RunPixels();
+            case "json": return PixelJsonBenchmark.RunJson();
             default:
                 Console.Error.WriteLine(Usage);
                 return args.Length == 0 ? 0 : 2;

@@ -33,6 +33,14 @@ public class JsonReaderTests
         Assert.Equal("Müller^Jürgen", ds.GetString(DicomTags.PatientName));
     }
 
+    [Fact]
+    public void A_qido_style_array_reads_as_several_datasets()
+    {
+        var all = DicomJsonReader.ReadAll("""[{"00100020":{"vr":"LO","Value":["A"]}},{"00100020":{"vr":"LO","Value":["B"]}}]"""u8.ToArray());
+        Assert.Equal(["A", "B"], all.Select(d => d.GetString(new DicomTag(0x00100020))));
+        Assert.Throws<DicomFormatException>(() => DicomJsonReader.Read("[{},{}]"));
+    }
+
     [Theory]
     [InlineData("[1,2")]
     [InlineData("""{"0010":{"vr":"PN"}}""")]

@@ -72,7 +72,9 @@ public class PixelDataTests
         {
             Assert.Equal(masks[f].Select(b => (int)b), px.ReadFrameAsInt32(f));
             var frame = px.GetFrame(f).Span;
+            Assert.Equal(2, frame.Length);
             Assert.Equal(masks[f][0], frame[0] & 1);
+            Assert.Equal(masks[f][8], frame[1]); // bit 8 is the frame's last pixel; the rest of the byte stays clear
         }
     }
 

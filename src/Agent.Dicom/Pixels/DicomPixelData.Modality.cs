@@ -46,6 +46,14 @@ public sealed partial class DicomPixelData
             return mapped;
         }
         var (slope, intercept) = GetRescale(index);
+        if (BitsStored <= 24 && !IsFloat)
+        {
+            // Stored values up to 24 bits are exact in float: rescale in place without a double array.
+            var values = ReadFrameAsFloat(index);
+            if (slope == 1.0 && intercept == 0.0) return values;
+            for (int i = 0; i < values.Length; i++) values[i] = (float)(values[i] * slope + intercept);
+            return values;
+        }
         var stored = ReadFrameAsDouble(index);
         var real = new float[stored.Length];
         for (int i = 0; i < real.Length; i++) real[i] = (float)(stored[i] * slope + intercept);

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Agent.Dicom.Pixels;
 
@@ -46,6 +47,20 @@ public sealed partial class DicomPixelData
                 output[o] = BitsAllocated == 32
                     ? T.CreateSaturating(BinaryPrimitives.ReadSingleLittleEndian(frame.Slice(o * 4, 4)))
                     : T.CreateSaturating(BinaryPrimitives.ReadDoubleLittleEndian(frame.Slice(o * 8, 8)));
+            }
+            return output;
+        }
+        if (!planar && !ybr422 && BitConverter.IsLittleEndian && BitsAllocated is 8 or 16)
+        {
+            // The common case (CT/MR/SEG labelmaps): one tight loop without per-value dispatch.
+            if (BitsAllocated == 8)
+            {
+                for (int o = 0; o < output.Length; o++) output[o] = Convert<T>(((ulong)frame[o] >> shift) & mask, signed, signBit, mask);
+            }
+            else
+            {
+                var words = MemoryMarshal.Cast<byte, ushort>(frame[..(output.Length * 2)]);
+                for (int o = 0; o < output.Length; o++) output[o] = Convert<T>(((ulong)words[o] >> shift) & mask, signed, signBit, mask);
             }
             return output;
         }

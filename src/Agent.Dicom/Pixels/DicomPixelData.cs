@@ -85,7 +85,7 @@ public sealed partial class DicomPixelData
     private void Validate()
     {
         if (Rows < 1 || Columns < 1) throw new DicomFormatException($"image size {Rows}x{Columns} is empty");
-        if (SamplesPerPixel is < 1 or > 4) throw new DicomFormatException($"Samples per Pixel {SamplesPerPixel} is not 1, 3 or 4");
+        if (SamplesPerPixel is < 1 or > 4) throw new DicomFormatException($"Samples per Pixel {SamplesPerPixel} is not between 1 and 4");
         if (BitsAllocated is not (1 or 8 or 16 or 32 or 64))
             throw new DicomFormatException($"Bits Allocated {BitsAllocated} is not 1, 8, 16, 32 or 64");
         if (BitsStored < 1 || BitsStored > BitsAllocated || HighBit >= BitsAllocated || HighBit + 1 < BitsStored)
@@ -140,8 +140,7 @@ public sealed partial class DicomPixelData
         var copy = bytes.ToArray();
         for (int i = 0; i + unit <= copy.Length; i += unit)
         {
-            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit));
-            words.Reverse();
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit)).Reverse();
         }
         return copy;
     }
@@ -156,7 +155,8 @@ public sealed partial class DicomPixelData
             long endByte = (startBit + ValuesPerFrame + 7) / 8;
             if (endByte > all.Length)
                 throw new DicomFormatException($"pixel data holds {all.Length} bytes, frame {index} of 1-bit data needs {endByte}");
-            if (startBit % 8 == 0) return all.Slice((int)(startBit / 8), FrameLength);
+            // Whole bytes can be sliced; otherwise copy, so the bits of neighbouring frames never show up in this one.
+            if (startBit % 8 == 0 && ValuesPerFrame % 8 == 0) return all.Slice((int)(startBit / 8), FrameLength);
             var copy = new byte[FrameLength];
             var src = all.Span;
             for (int i = 0; i < ValuesPerFrame; i++)
