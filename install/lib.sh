@@ -19,4 +19,5 @@ ensure_apt() {
 RUNTIME_PACKAGES=(postgresql-15 patchelf g++)
 # What the test suite additionally talks to: real DICOM peers and independent validators.
 # python3-torch: the PyTorch twin of the U-Net (state_dict loading test, inference benchmark reference).
-TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps python3-torch)
+# dcm2niix: independent cross-check of phantom geometry.
+TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps python3-torch dcm2niix)

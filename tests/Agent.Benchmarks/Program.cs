@@ -4,12 +4,12 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        switch (args.FirstOrDefault())
+        switch (args.Length > 0 ? args[0] : "")
         {
+            case "parse": return ParseBenchmark.Run(args[1..]);
             case "inference": return InferenceBenchmark.Run(args[1..]);
-            default:
-                Console.Error.WriteLine("usage: bench <name>; benchmarks: inference");
-                return args.Length == 0 ? 0 : 2;
         }
+        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER], inference [--native] [--features 8,16,32,64] [--patch 64]");
+        return args.Length == 0 ? 0 : 2;
     }
 }

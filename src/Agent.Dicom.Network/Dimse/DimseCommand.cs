@@ -1,0 +1,184 @@
+using System.Buffers.Binary;
+using System.Text;
+using Agent.Dicom;
+
+namespace Agent.Dicom.Network.Dimse;
+
+/// <summary>
+/// A DIMSE command set (group 0000). Always encoded implicit VR little endian regardless of the presentation
+/// context (PS3.7 6.3.1), so this small codec needs nothing from the data-format layer.
+/// </summary>
+public sealed class DimseCommand
+{
+    /// <summary>Command Data Set Type value meaning "no data set follows".</summary>
+    public const ushort NoDataSet = 0x0101;
+
+    /// <summary>Commands are small; anything bigger is hostile.</summary>
+    public const int MaxEncodedLength = 64 * 1024;
+
+    private readonly SortedDictionary<uint, object> _values = [];
+
+    public CommandField CommandField { get => (CommandField)GetU16(CommandTags.CommandField); set => SetU16(CommandTags.CommandField, (ushort)value); }
+    public ushort MessageId { get => GetU16(CommandTags.MessageId); set => SetU16(CommandTags.MessageId, value); }
+    public ushort MessageIdBeingRespondedTo { get => GetU16(CommandTags.MessageIdBeingRespondedTo); set => SetU16(CommandTags.MessageIdBeingRespondedTo, value); }
+    public string? AffectedSopClassUid { get => GetText(CommandTags.AffectedSopClassUid); set => SetText(CommandTags.AffectedSopClassUid, value); }
+    public string? RequestedSopClassUid { get => GetText(CommandTags.RequestedSopClassUid); set => SetText(CommandTags.RequestedSopClassUid, value); }
+    public string? AffectedSopInstanceUid { get => GetText(CommandTags.AffectedSopInstanceUid); set => SetText(CommandTags.AffectedSopInstanceUid, value); }
+    public string? MoveDestination { get => GetText(CommandTags.MoveDestination); set => SetText(CommandTags.MoveDestination, value); }
+    public string? MoveOriginatorAeTitle { get => GetText(CommandTags.MoveOriginatorAeTitle); set => SetText(CommandTags.MoveOriginatorAeTitle, value); }
+    public ushort? MoveOriginatorMessageId { get => GetOptionalU16(CommandTags.MoveOriginatorMessageId); set => SetOptionalU16(CommandTags.MoveOriginatorMessageId, value); }
+    public DimsePriority Priority { get => (DimsePriority)GetU16(CommandTags.Priority); set => SetU16(CommandTags.Priority, (ushort)value); }
+    public string? ErrorComment { get => GetText(CommandTags.ErrorComment); set => SetText(CommandTags.ErrorComment, value); }
+    public ushort? ErrorId { get => GetOptionalU16(CommandTags.ErrorId); set => SetOptionalU16(CommandTags.ErrorId, value); }
+
+    /// <summary>(0000,0901): the tags of the elements a failure is about.</summary>
+    public IReadOnlyList<DicomTag> OffendingElements
+    {
+        get
+        {
+            if (!_values.TryGetValue(CommandTags.OffendingElement, out var v) || v is not byte[] b) return [];
+            var list = new List<DicomTag>(b.Length / 4);
+            for (int i = 0; i + 4 <= b.Length; i += 4)
+                list.Add(new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i)), BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i + 2))));
+            return list;
+        }
+        set
+        {
+            if (value.Count == 0) { _values.Remove(CommandTags.OffendingElement); return; }
+            var b = new byte[value.Count * 4];
+            for (int i = 0; i < value.Count; i++)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4), value[i].Group);
+                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4 + 2), value[i].Element);
+            }
+            _values[CommandTags.OffendingElement] = b;
+        }
+    }
+
+    public bool HasDataSet
+    {
+        get => GetU16(CommandTags.CommandDataSetType) != NoDataSet;
+        set => SetU16(CommandTags.CommandDataSetType, value ? (ushort)0x0000 : NoDataSet);
+    }
+
+    public DimseStatus Status { get => new(GetU16(CommandTags.Status)); set => SetU16(CommandTags.Status, value.Code); }
+    public bool HasStatus => _values.ContainsKey(CommandTags.Status);
+
+    public ushort? Remaining { get => GetOptionalU16(CommandTags.NumberOfRemainingSuboperations); set => SetOptionalU16(CommandTags.NumberOfRemainingSuboperations, value); }
+    public ushort? Completed { get => GetOptionalU16(CommandTags.NumberOfCompletedSuboperations); set => SetOptionalU16(CommandTags.NumberOfCompletedSuboperations, value); }
+    public ushort? Failed { get => GetOptionalU16(CommandTags.NumberOfFailedSuboperations); set => SetOptionalU16(CommandTags.NumberOfFailedSuboperations, value); }
+    public ushort? Warning { get => GetOptionalU16(CommandTags.NumberOfWarningSuboperations); set => SetOptionalU16(CommandTags.NumberOfWarningSuboperations, value); }
+
+    public bool IsRequest => ((ushort)CommandField & 0x8000) == 0;
+
+    public bool Contains(uint tag) => _values.ContainsKey(tag);
+
+    private ushort GetU16(uint tag) => _values.TryGetValue(tag, out var v) && v is ushort u ? u : (ushort)0;
+    private ushort? GetOptionalU16(uint tag) => _values.TryGetValue(tag, out var v) && v is ushort u ? u : null;
+    private void SetU16(uint tag, ushort value) => _values[tag] = value;
+
+    private void SetOptionalU16(uint tag, ushort? value)
+    {
+        if (value is { } v) _values[tag] = v; else _values.Remove(tag);
+    }
+
+    private string? GetText(uint tag) => _values.TryGetValue(tag, out var v) ? v as string : null;
+
+    private void SetText(uint tag, string? value)
+    {
+        if (value is null) _values.Remove(tag); else _values[tag] = value;
+    }
+
+    // ------------------------------------------------------------------ codec
+
+    /// <summary>Encodes the command with its group length first.</summary>
+    public byte[] Encode()
+    {
+        _values.Remove(CommandTags.CommandGroupLength);
+        int bodyLength = 0;
+        foreach (var (tag, value) in _values) bodyLength += 8 + ValueLength(tag, value);
+        var bytes = new byte[12 + bodyLength];
+        var span = bytes.AsSpan();
+        WriteHeader(span, CommandTags.CommandGroupLength, 4);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[8..], (uint)bodyLength);
+        int pos = 12;
+        foreach (var (tag, value) in _values)
+        {
+            var len = ValueLength(tag, value);
+            WriteHeader(span[pos..], tag, len);
+            pos += 8;
+            var dest = span.Slice(pos, len);
+            switch (value)
+            {
+                case ushort u: BinaryPrimitives.WriteUInt16LittleEndian(dest, u); break;
+                case uint u: BinaryPrimitives.WriteUInt32LittleEndian(dest, u); break;
+                case string s:
+                    dest.Fill(CommandTags.KindOf(tag) == CommandValueKind.Uid ? (byte)0 : (byte)' ');
+                    Encoding.ASCII.GetBytes(s, dest);
+                    break;
+                case byte[] b: b.CopyTo(dest); break;
+            }
+            pos += len;
+        }
+        return bytes;
+    }
+
+    private static int ValueLength(uint tag, object value) => value switch
+    {
+        ushort => 2,
+        uint => 4,
+        string s => (Encoding.ASCII.GetByteCount(s) + 1) & ~1,
+        byte[] b => b.Length,
+        _ => throw new InvalidOperationException($"bad command value for {tag:X8}"),
+    };
+
+    private static void WriteHeader(Span<byte> span, uint tag, int length)
+    {
+        BinaryPrimitives.WriteUInt16LittleEndian(span, (ushort)(tag >> 16));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[2..], (ushort)tag);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], (uint)length);
+    }
+
+    /// <summary>Decodes a command set; throws <see cref="DicomFormatException"/> when malformed.</summary>
+    public static DimseCommand Decode(ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxEncodedLength) throw new DicomFormatException($"command set of {bytes.Length} bytes is larger than {MaxEncodedLength}");
+        var cmd = new DimseCommand();
+        int pos = 0;
+        while (pos < bytes.Length)
+        {
+            if (bytes.Length - pos < 8) throw new DicomFormatException("truncated command element header", pos);
+            var group = BinaryPrimitives.ReadUInt16LittleEndian(bytes[pos..]);
+            var element = BinaryPrimitives.ReadUInt16LittleEndian(bytes[(pos + 2)..]);
+            var len = BinaryPrimitives.ReadUInt32LittleEndian(bytes[(pos + 4)..]);
+            if (group != 0) throw new DicomFormatException($"element ({group:X4},{element:X4}) outside group 0000 in a command set", pos);
+            if (len > (uint)(bytes.Length - pos - 8)) throw new DicomFormatException($"command element length {len} runs past the command set", pos);
+            var tag = (uint)element;
+            var value = bytes.Slice(pos + 8, (int)len);
+            switch (CommandTags.KindOf(tag))
+            {
+                case CommandValueKind.UInt16:
+                    if (len != 2) throw new DicomFormatException($"command element (0000,{element:X4}) must be 2 bytes, is {len}", pos);
+                    cmd._values[tag] = BinaryPrimitives.ReadUInt16LittleEndian(value);
+                    break;
+                case CommandValueKind.UInt32:
+                    if (len != 4) throw new DicomFormatException($"command element (0000,{element:X4}) must be 4 bytes, is {len}", pos);
+                    cmd._values[tag] = BinaryPrimitives.ReadUInt32LittleEndian(value);
+                    break;
+                case CommandValueKind.Uid:
+                case CommandValueKind.Text:
+                    cmd._values[tag] = Encoding.Latin1.GetString(value).Trim(' ', '\0');
+                    break;
+                default:
+                    cmd._values[tag] = value.ToArray();
+                    break;
+            }
+            pos += 8 + (int)len;
+        }
+        if (!cmd._values.ContainsKey(CommandTags.CommandField)) throw new DicomFormatException("command set without a Command Field (0000,0100)");
+        return cmd;
+    }
+
+    public override string ToString()
+        => $"{CommandField} id={(IsRequest ? MessageId : MessageIdBeingRespondedTo)}{(HasStatus ? " status=" + Status : "")}";
+}

@@ -1,0 +1,426 @@
+using System.Buffers.Binary;
+
+namespace Agent.Dicom.IO;
+
+/// <summary>
+/// The one DICOM dataset parser (PS3.5 7): explicit/implicit VR, little/big endian, sequences and items of defined
+/// and undefined length, encapsulated pixel data, and the broken encodings real devices produce. It reports what it
+/// parses to an <see cref="IDicomReaderObserver"/> and throws only <see cref="DicomFormatException"/> for bad input.
+/// </summary>
+public sealed class DicomReader
+{
+    private const uint UndefinedLength = 0xFFFFFFFF;
+
+    private readonly DicomByteSource _source;
+    private readonly DicomReaderOptions _options;
+    private readonly IDicomReaderObserver _observer;
+    private readonly CancellationToken _cancellationToken;
+    private int _elementCount;
+    private int _itemCount;
+
+    // Context implicit VR needs: the Pixel Representation seen last (decides "US or SS") and, per nesting level,
+    // the private creators of the current item (to look private tags up in the private dictionary).
+    private int _pixelRepresentation;
+    private Dictionary<uint, string>?[] _creators = [];
+
+    internal DicomReader(DicomByteSource source, DicomReaderOptions options, IDicomReaderObserver observer, CancellationToken cancellationToken)
+    {
+        _source = source;
+        _options = options;
+        _observer = observer;
+        _cancellationToken = cancellationToken;
+    }
+
+    /// <summary>True when the last top-level parse ended at <see cref="DicomReaderOptions.StopAt"/> rather than at the end of data.</summary>
+    internal bool Stopped { get; private set; }
+
+    /// <summary>Parses a raw dataset (no preamble or meta) held in memory.</summary>
+    public static DicomDataset ReadDataset(ReadOnlyMemory<byte> data, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = new DicomDatasetBuilder();
+        ReadDataset(data, syntax, builder, options, cancellationToken);
+        return builder.Root;
+    }
+
+    /// <summary>Parses a raw dataset from memory into any observer.</summary>
+    public static void ReadDataset(ReadOnlyMemory<byte> data, DicomTransferSyntax syntax, IDicomReaderObserver observer,
+        DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DicomReaderOptions.Default;
+        var source = new DicomByteSource(data);
+        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+    }
+
+    /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks; every value is loaded).</summary>
+    public static DicomDataset ReadDataset(Stream stream, DicomTransferSyntax syntax, DicomReaderOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        var builder = new DicomDatasetBuilder();
+        ReadDataset(stream, syntax, builder, options, cancellationToken);
+        return builder.Root;
+    }
+
+    /// <summary>Parses a raw dataset from a stream into any observer; returns true when it stopped at <see cref="DicomReaderOptions.StopAt"/>.</summary>
+    public static bool ReadDataset(Stream stream, DicomTransferSyntax syntax, IDicomReaderObserver observer,
+        DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= DicomReaderOptions.Default;
+        var source = new DicomByteSource(stream, allowLazy: false);
+        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        var reader = new DicomReader(source, options, observer, cancellationToken);
+        reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        return reader.Stopped;
+    }
+
+    /// <summary>Reads top-level elements to the end of data, to StopAt, or (for file meta) to the first non-0002 group.</summary>
+    internal void ReadTopLevel(DicomEncoding encoding, bool stopAtNonMetaGroup)
+    {
+        Stopped = false;
+        ReadElements(encoding, end: -1, untilItemDelimiter: false, depth: 0, stopAtNonMetaGroup);
+    }
+
+    private void ReadElements(DicomEncoding encoding, long end, bool untilItemDelimiter, int depth, bool stopAtNonMetaGroup = false)
+    {
+        var src = _source;
+        while (true)
+        {
+            if (end >= 0)
+            {
+                if (src.Position == end) return;
+                if (src.Position > end) throw new DicomFormatException("an element runs past the end of its item", src.Position);
+            }
+            if (!src.Ensure(8))
+            {
+                int left = src.Available;
+                if (end < 0 && !untilItemDelimiter)
+                {
+                    // A clean end, or a few trailing pad bytes some writers leave after the last element.
+                    if (left == 0 || IsAllZero(src.AvailableSpan)) { src.Advance(left); return; }
+                }
+                if (left == 0 && untilItemDelimiter)
+                    throw new DicomFormatException("data ends inside an item of undefined length (no item delimiter)", src.Position);
+                throw new DicomFormatException($"data ends inside an element header ({left} bytes left)", src.Position);
+            }
+
+            var head = src.Peek(8);
+            var tag = ReadTag(head, encoding.IsBigEndian);
+            if (depth == 0)
+            {
+                if (stopAtNonMetaGroup && tag.Group != 0x0002) return;
+                if (_options.StopAt is { } stop && tag >= stop) { Stopped = true; return; }
+            }
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (++_elementCount > _options.MaxTotalElements)
+                throw new DicomFormatException($"more than {_options.MaxTotalElements} elements", src.Position);
+
+            if (tag.Group == 0xFFFE)
+            {
+                uint delimiterLength = ReadUInt32(head[4..], encoding.IsBigEndian);
+                if (delimiterLength == UndefinedLength)
+                    throw new DicomFormatException($"{tag} has an undefined length, which a delimiter cannot have", src.Position);
+                if (tag == DicomTag.ItemDelimitation && untilItemDelimiter) { src.Advance(8); return; }
+                if (tag == DicomTag.SequenceDelimitation && depth == 0 && delimiterLength == 0)
+                {
+                    // A stray sequence delimiter at the top level (seen after pixel data from some writers): harmless.
+                    src.Advance(8);
+                    continue;
+                }
+                if (tag == DicomTag.ItemDelimitation && end >= 0 && delimiterLength == 0)
+                {
+                    // An item of defined length closed with a delimiter as well: tolerated, skip to the item's end.
+                    src.Advance(8);
+                    continue;
+                }
+                throw new DicomFormatException($"unexpected {tag} where a data element was expected", src.Position);
+            }
+
+            long elementStart = src.Position;
+            ReadHeader(encoding, tag, depth, out var vr, out var length, out var vrFromStream);
+            // Sequences of defined length are clamped to the data instead (see ReadSequence).
+            if (length != UndefinedLength && vr != DicomVR.SQ && length > src.Remaining)
+                throw new DicomFormatException($"{tag} claims {length} bytes but only {src.Remaining} remain", elementStart);
+            if (end >= 0 && (src.Position > end || (length != UndefinedLength && vr != DicomVR.SQ && length > end - src.Position)))
+                throw new DicomFormatException($"{tag} runs past the end of its item", elementStart);
+
+            if (length == UndefinedLength)
+            {
+                ReadUndefinedLength(encoding, tag, vr, vrFromStream, depth, elementStart);
+                continue;
+            }
+            if (vr == DicomVR.SQ)
+            {
+                ReadSequence(encoding, tag, length, depth + 1);
+                continue;
+            }
+            if (vr == DicomVR.UN && vrFromStream && encoding.IsExplicitVR && !encoding.IsBigEndian
+                && _options.ReplaceUnknownVRWithDictionaryVR && !tag.IsPrivate && DicomDictionary.TryLookup(tag, out var entry)
+                && entry.VR != DicomVR.UN)
+            {
+                // UN values are always implicit VR little endian (PS3.5 6.2.2), so a known SQ can be parsed as one.
+                if (entry.VR == DicomVR.SQ)
+                {
+                    ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1);
+                    continue;
+                }
+                if (length % DicomEncoding.SwapUnit(entry.VR) == 0) vr = entry.VR;
+            }
+            var value = ReadValue(length, encoding.IsBigEndian ? DicomEncoding.SwapUnit(vr) : 1, tag);
+            if (tag.IsPrivateCreator) RememberCreator(tag, value, depth);
+            else if (tag.Value == 0x00280103 && value.Length == 2 && value.IsLoaded) _pixelRepresentation = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
+            _observer.OnElement(tag, vr, value);
+        }
+    }
+
+    private void RememberCreator(DicomTag tag, DicomBuffer value, int depth)
+    {
+        if (!value.IsLoaded || value.Length > 64) return;
+        if (_creators.Length <= depth) Array.Resize(ref _creators, depth + 8);
+        var map = _creators[depth] ??= [];
+        map[tag.Value] = DicomText.DecodeAscii(value.Span).Trim(' ', '\0');
+    }
+
+    private void ForgetCreators(int depth)
+    {
+        if (depth < _creators.Length) _creators[depth]?.Clear();
+    }
+
+    /// <summary>The VR of an element without one, using what this parse has seen: private creators, Pixel Representation.</summary>
+    private DicomVR ImplicitVRInContext(DicomTag tag, int depth)
+    {
+        if (tag.IsPrivate && !tag.IsPrivateCreator && depth < _creators.Length && _creators[depth] is { Count: > 0 } map
+            && map.TryGetValue(tag.PrivateCreatorSlot.Value, out var creator)
+            && DicomDictionary.TryLookupPrivate(creator, tag, out var privateEntry))
+        {
+            return Resolve(privateEntry.VRs);
+        }
+        return ImplicitVR(tag, _pixelRepresentation);
+    }
+
+    private static DicomVR Resolve(DicomVR[] vrs, int pixelRepresentation = 0)
+    {
+        if (vrs.Length == 0) return DicomVR.UN;
+        if (vrs.Length == 1) return vrs[0];
+        bool ow = false, ss = false, us = false;
+        foreach (var v in vrs)
+        {
+            ow |= v == DicomVR.OW;
+            ss |= v == DicomVR.SS;
+            us |= v == DicomVR.US;
+        }
+        // PS3.5 A.1: pixel data and other "OB or OW" values are OW in implicit VR; "US or SS" follows Pixel Representation.
+        if (ow) return DicomVR.OW;
+        if (us && ss) return pixelRepresentation == 1 ? DicomVR.SS : DicomVR.US;
+        return vrs[0];
+    }
+
+    private void ReadUndefinedLength(DicomEncoding encoding, DicomTag tag, DicomVR vr, bool vrFromStream, int depth, long elementStart)
+    {
+        bool pixelLike = IsEncapsulatedPixelTag(tag);
+        if (vr == DicomVR.SQ)
+        {
+            ReadSequence(encoding, tag, -1, depth + 1);
+        }
+        else if (vr == DicomVR.UN)
+        {
+            if (pixelLike) ReadFragments(encoding, tag, DicomVR.OB);
+            else ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, -1, depth + 1);
+        }
+        else if (vr == DicomVR.OB || vr == DicomVR.OW)
+        {
+            ReadFragments(encoding, tag, DicomVR.OB);
+        }
+        else if (!vrFromStream && !pixelLike)
+        {
+            // Implicit VR with undefined length: only a sequence can be (private tags the dictionary does not know).
+            ReadSequence(encoding, tag, -1, depth + 1);
+        }
+        else if (!vrFromStream)
+        {
+            ReadFragments(encoding, tag, DicomVR.OB);
+        }
+        else
+        {
+            throw new DicomFormatException($"{tag} with VR {vr} has an undefined length, which only SQ, UN, OB and OW may have", elementStart);
+        }
+    }
+
+    private static bool IsEncapsulatedPixelTag(DicomTag tag)
+        => tag == DicomTags.PixelData || tag.Value == 0x7FE00008 || tag.Value == 0x7FE00009;
+
+    private void ReadHeader(DicomEncoding encoding, DicomTag tag, int depth, out DicomVR vr, out uint length, out bool vrFromStream)
+    {
+        var src = _source;
+        var head = src.Peek(8);
+        if (encoding.IsExplicitVR)
+        {
+            byte b4 = head[4], b5 = head[5];
+            if (DicomVR.TryGet(b4, b5, out vr))
+            {
+                vrFromStream = true;
+                if (vr.HasLongExplicitLength)
+                {
+                    if (!src.Ensure(12)) throw new DicomFormatException($"data ends inside the header of {tag}", src.Position);
+                    length = ReadUInt32(src.Peek(12)[8..], encoding.IsBigEndian);
+                    src.Advance(12);
+                }
+                else
+                {
+                    length = encoding.IsBigEndian ? BinaryPrimitives.ReadUInt16BigEndian(head[6..]) : BinaryPrimitives.ReadUInt16LittleEndian(head[6..]);
+                    src.Advance(8);
+                }
+                return;
+            }
+            if (IsUpperAscii(b4) && IsUpperAscii(b5))
+            {
+                // An unknown (future) VR: PS3.5 7.1.2 says to read it as UN with the 32-bit length form.
+                vrFromStream = true;
+                vr = DicomVR.UN;
+                if (!src.Ensure(12)) throw new DicomFormatException($"data ends inside the header of {tag}", src.Position);
+                length = ReadUInt32(src.Peek(12)[8..], encoding.IsBigEndian);
+                src.Advance(12);
+                return;
+            }
+            // Not a VR at all: the writer used implicit VR here (seen in meta groups and mislabelled datasets).
+        }
+        vrFromStream = false;
+        vr = ImplicitVRInContext(tag, depth);
+        length = ReadUInt32(head[4..], encoding.IsBigEndian);
+        src.Advance(8);
+    }
+
+    /// <summary>
+    /// The VR for a public element encoded without one: the dictionary's; OW for "OB or OW"; SS for "US or SS" when
+    /// <paramref name="pixelRepresentation"/> is 1, else US; UN when unknown.
+    /// </summary>
+    public static DicomVR ImplicitVR(DicomTag tag, int pixelRepresentation = 0)
+    {
+        if (tag.IsGroupLength) return DicomVR.UL;
+        if (tag.IsPrivateCreator) return DicomVR.LO;
+        if (tag.IsPrivate || !DicomDictionary.TryLookup(tag, out var entry)) return DicomVR.UN;
+        return Resolve(entry.VRs, pixelRepresentation);
+    }
+
+    private DicomBuffer ReadValue(uint length, int swapUnit, DicomTag tag)
+    {
+        var src = _source;
+        if (length > _options.MaxElementLength)
+            throw new DicomFormatException($"{tag} claims {length} bytes, more than the limit of {_options.MaxElementLength}", src.Position);
+        if (length > src.Remaining)
+            throw new DicomFormatException($"{tag} claims {length} bytes but only {src.Remaining} remain", src.Position);
+        if (length >= _options.LargeValueThreshold && src.FilePath is { } path && length > 0)
+        {
+            var lazy = new FileRangeBuffer(path, src.Position, length, swapUnit).Lazy();
+            src.Skip(length);
+            return lazy;
+        }
+        var memory = src.ReadValue(length);
+        if (swapUnit > 1 && memory.Length >= swapUnit)
+        {
+            var copy = memory.ToArray();
+            ByteSwap.InPlace(copy, swapUnit);
+            return DicomBuffer.From(copy);
+        }
+        return DicomBuffer.From(memory);
+    }
+
+    private void ReadSequence(DicomEncoding encoding, DicomTag tag, long length, int depth)
+    {
+        var src = _source;
+        if (depth > _options.MaxDepth)
+            throw new DicomFormatException($"sequences nested deeper than {_options.MaxDepth} levels", src.Position);
+        // A defined length past the end of the data (seen when a tool removed elements without fixing lengths) is
+        // clamped: the items must then end exactly where the data ends, or parsing fails there.
+        long end = length >= 0 ? src.Position + Math.Min(length, src.Remaining) : -1;
+        _observer.OnBeginSequence(tag, DicomVR.SQ, length);
+        while (true)
+        {
+            if (end >= 0)
+            {
+                if (src.Position == end) break;
+                if (src.Position > end) throw new DicomFormatException($"an item runs past the end of sequence {tag}", src.Position);
+            }
+            if (!src.Ensure(8))
+                throw new DicomFormatException($"data ends inside sequence {tag}", src.Position);
+            var head = src.Peek(8);
+            var itemTag = ReadTag(head, encoding.IsBigEndian);
+            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
+            if (itemTag == DicomTag.SequenceDelimitation)
+            {
+                if (itemLength == UndefinedLength)
+                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
+                src.Advance(8);
+                break;
+            }
+            if (itemTag != DicomTag.Item)
+                throw new DicomFormatException($"expected an item in sequence {tag} but found {itemTag}", src.Position);
+            if (++_itemCount > _options.MaxItems)
+                throw new DicomFormatException($"more than {_options.MaxItems} items", src.Position);
+            _cancellationToken.ThrowIfCancellationRequested();
+            src.Advance(8);
+            ForgetCreators(depth);
+            _observer.OnBeginItem(itemLength == UndefinedLength ? -1 : itemLength);
+            if (itemLength == UndefinedLength)
+            {
+                ReadElements(encoding, -1, untilItemDelimiter: true, depth);
+            }
+            else
+            {
+                long itemEnd = src.Position + Math.Min(itemLength, src.Remaining);
+                if (end >= 0 && itemEnd > end)
+                    throw new DicomFormatException($"an item of {itemLength} bytes runs past the end of sequence {tag}", src.Position);
+                ReadElements(encoding, itemEnd, untilItemDelimiter: false, depth);
+            }
+            _observer.OnEndItem();
+        }
+        _observer.OnEndSequence();
+    }
+
+    private void ReadFragments(DicomEncoding encoding, DicomTag tag, DicomVR vr)
+    {
+        var src = _source;
+        _observer.OnBeginFragments(tag, vr);
+        bool first = true;
+        while (true)
+        {
+            if (!src.Ensure(8))
+                throw new DicomFormatException($"data ends inside the encapsulated value of {tag} (no sequence delimiter)", src.Position);
+            var head = src.Peek(8);
+            var itemTag = ReadTag(head, encoding.IsBigEndian);
+            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
+            if (itemTag == DicomTag.SequenceDelimitation)
+            {
+                if (itemLength == UndefinedLength)
+                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
+                src.Advance(8);
+                break;
+            }
+            if (itemTag != DicomTag.Item)
+                throw new DicomFormatException($"expected a fragment item in {tag} but found {itemTag}", src.Position);
+            if (itemLength == UndefinedLength)
+                throw new DicomFormatException($"a fragment of {tag} has an undefined length", src.Position);
+            if (first && itemLength % 4 != 0)
+                throw new DicomFormatException($"the basic offset table of {tag} has {itemLength} bytes, not a multiple of 4", src.Position);
+            if (++_itemCount > _options.MaxItems)
+                throw new DicomFormatException($"more than {_options.MaxItems} items", src.Position);
+            _cancellationToken.ThrowIfCancellationRequested();
+            src.Advance(8);
+            _observer.OnFragment(ReadValue(itemLength, 1, tag));
+            first = false;
+        }
+        _observer.OnEndFragments();
+    }
+
+    private static DicomTag ReadTag(ReadOnlySpan<byte> b, bool bigEndian)
+        => bigEndian
+            ? new DicomTag(BinaryPrimitives.ReadUInt16BigEndian(b), BinaryPrimitives.ReadUInt16BigEndian(b[2..]))
+            : new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(b), BinaryPrimitives.ReadUInt16LittleEndian(b[2..]));
+
+    private static uint ReadUInt32(ReadOnlySpan<byte> b, bool bigEndian)
+        => bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(b) : BinaryPrimitives.ReadUInt32LittleEndian(b);
+
+    private static bool IsUpperAscii(byte b) => b is >= (byte)'A' and <= (byte)'Z';
+
+    private static bool IsAllZero(ReadOnlySpan<byte> bytes) => !bytes.ContainsAnyExcept((byte)0);
+}

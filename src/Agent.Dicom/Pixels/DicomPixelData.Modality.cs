@@ -1,0 +1,44 @@
+namespace Agent.Dicom.Pixels;
+
+/// <summary>
+/// Modality LUT as a linear rescale (PS3.3 C.11.1): real value = stored value x Rescale Slope + Rescale Intercept.
+/// Enhanced multi-frame objects carry it in the Pixel Value Transformation Sequence (0028,9145) of the per-frame or
+/// shared functional groups (C.7.6.16.2.9); classic objects at the top level.
+/// </summary>
+public sealed partial class DicomPixelData
+{
+    /// <summary>Slope and intercept for a frame: per-frame group, then shared group, then top level, else (1, 0).</summary>
+    public (double Slope, double Intercept) GetRescale(int index)
+    {
+        if (index < 0 || index >= NumberOfFrames)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"frame index must be 0-{NumberOfFrames - 1}");
+        var perFrame = _dataset.GetSequence(PixelTags.PerFrameFunctionalGroupsSequence);
+        if (perFrame is not null && index < perFrame.Items.Count && FromTransformation(perFrame.Items[index]) is { } own) return own;
+        if (_dataset.GetFirstItem(PixelTags.SharedFunctionalGroupsSequence) is { } shared && FromTransformation(shared) is { } common) return common;
+        return FromItem(_dataset) ?? (1.0, 0.0);
+    }
+
+    private static (double, double)? FromTransformation(DicomDataset group)
+        => group.GetFirstItem(PixelTags.PixelValueTransformationSequence) is { } t ? FromItem(t) : null;
+
+    private static (double, double)? FromItem(DicomDataset item)
+    {
+        var slope = item.GetNumber<double>(PixelTags.RescaleSlope);
+        var intercept = item.GetNumber<double>(PixelTags.RescaleIntercept);
+        if (slope is null && intercept is null) return null;
+        // A slope of 0 would erase the image; files carrying it mean "not set".
+        var s = slope is { } v && v != 0 && double.IsFinite(v) ? v : 1.0;
+        var i = intercept is { } w && double.IsFinite(w) ? w : 0.0;
+        return (s, i);
+    }
+
+    /// <summary>Real-world values of a frame (e.g. Hounsfield units for CT) after the rescale of <see cref="GetRescale"/>.</summary>
+    public float[] ReadFrameAsRealValues(int index)
+    {
+        var (slope, intercept) = GetRescale(index);
+        var stored = ReadFrameAsDouble(index);
+        var real = new float[stored.Length];
+        for (int i = 0; i < real.Length; i++) real[i] = (float)(stored[i] * slope + intercept);
+        return real;
+    }
+}

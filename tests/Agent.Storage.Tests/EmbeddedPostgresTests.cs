@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using System.Globalization;
+using Agent.Storage.Embedded;
+using Npgsql;
+
+namespace Agent.Storage.Tests;
+
+/// <summary>Each test runs its own small cluster (not the shared fixture), because they stop, kill and restart it.</summary>
+public sealed class EmbeddedPostgresTests : IDisposable
+{
+    private readonly string _root = PostgresFixture.CreateRoot();
+
+    private EmbeddedPostgresOptions Options(string? cluster = null, bool durable = false) => new()
+    {
+        ClusterDirectory = cluster ?? Path.Combine(_root, "pg"),
+        Durable = durable,
+    };
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Fact]
+    public async Task First_start_creates_the_cluster_and_the_database_and_a_restart_keeps_the_data()
+    {
+        await using (var first = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None))
+        {
+            Assert.True(first.CreatedCluster);
+            await ExecAsync(first.ConnectionString, "CREATE TABLE kept (x int); INSERT INTO kept VALUES (42);");
+        }
+
+        await using var second = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None);
+        Assert.False(second.CreatedCluster);
+        Assert.False(second.AdoptedRunningServer);
+        Assert.Equal(42, await ScalarAsync(second.ConnectionString, "SELECT x FROM kept"));
+    }
+
+    [Fact]
+    public async Task The_server_listens_on_a_unix_socket_only()
+    {
+        await using var pg = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None);
+
+        Assert.Equal(Path.Combine(_root, "pg"), pg.SocketDirectory);
+        Assert.True(File.Exists(Path.Combine(pg.SocketDirectory, ".s.PGSQL.5432.lock")));
+        Assert.Equal(string.Empty, await ScalarAsync(pg.ConnectionString, "SELECT current_setting('listen_addresses')"));
+    }
+
+    [Fact]
+    public async Task A_server_left_running_by_a_killed_agent_is_adopted_and_stopped_on_dispose()
+    {
+        // The first instance is never disposed: like an agent killed with SIGKILL, its postmaster keeps running.
+        var orphan = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None);
+        await ExecAsync(orphan.ConnectionString, "CREATE TABLE t (x int); INSERT INTO t VALUES (7);");
+        var pid = ReadPostmasterPid();
+
+        await using (var adopted = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None))
+        {
+            Assert.True(adopted.AdoptedRunningServer);
+            Assert.Equal(pid, ReadPostmasterPid());
+            Assert.Equal(7, await ScalarAsync(adopted.ConnectionString, "SELECT x FROM t"));
+        }
+
+        Assert.False(File.Exists(Path.Combine(_root, "pg", "postmaster.pid")));
+    }
+
+    [Fact]
+    public async Task A_stale_postmaster_pid_after_the_server_was_killed_does_not_prevent_a_start()
+    {
+        // Created quickly (initdb --no-sync), then run durable: a non-durable server (synchronous_commit off) may lose
+        // the last commits on a crash, by design. The durability settings are rewritten on every start.
+        await (await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None)).DisposeAsync();
+        var killed = await EmbeddedPostgres.StartAsync(Options(durable: true), null, CancellationToken.None);
+        await ExecAsync(killed.ConnectionString, "CREATE TABLE t (x int); INSERT INTO t VALUES (9);");
+        var pid = ReadPostmasterPid();
+        using (var p = Process.GetProcessById(pid))
+        {
+            p.Kill();
+            await p.WaitForExitAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Assert.True(File.Exists(Path.Combine(_root, "pg", "postmaster.pid")));
+
+        await using var restarted = await EmbeddedPostgres.StartAsync(Options(durable: true), null, CancellationToken.None);
+        Assert.False(restarted.AdoptedRunningServer);
+        Assert.NotEqual(pid, ReadPostmasterPid());
+        Assert.Equal(9, await ScalarAsync(restarted.ConnectionString, "SELECT x FROM t"));
+    }
+
+    [Fact]
+    public async Task A_cluster_path_too_long_for_a_socket_gets_a_short_socket_folder()
+    {
+        var deep = Path.Combine(_root, new string('d', 60), new string('e', 40), "pg");
+        Directory.CreateDirectory(Path.GetDirectoryName(deep)!);
+        foreach (var dir in new[] { Path.Combine(_root, new string('d', 60)), Path.GetDirectoryName(deep)! })
+        {
+            File.SetUnixFileMode(dir, (UnixFileMode)Convert.ToInt32("755", 8));
+        }
+
+        await using var pg = await EmbeddedPostgres.StartAsync(Options(deep), null, CancellationToken.None);
+
+        Assert.StartsWith(Path.GetTempPath(), pg.SocketDirectory, StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync(pg.ConnectionString, "SELECT 1"));
+    }
+
+    [Fact]
+    public async Task A_non_empty_folder_without_a_cluster_is_refused()
+    {
+        var dir = Path.Combine(_root, "pg");
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "precious.txt"), "do not overwrite");
+
+        var ex = await Assert.ThrowsAsync<EmbeddedPostgresException>(() => EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None));
+        Assert.Contains("not empty", ex.Message, StringComparison.Ordinal);
+    }
+
+    private int ReadPostmasterPid() =>
+        int.Parse(File.ReadLines(Path.Combine(_root, "pg", "postmaster.pid")).First(), CultureInfo.InvariantCulture);
+
+    private static async Task ExecAsync(string cs, string sql)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<object?> ScalarAsync(string cs, string sql)
+    {
+        await using var conn = new NpgsqlConnection(cs);
+        await conn.OpenAsync();
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        return await cmd.ExecuteScalarAsync();
+    }
+}
