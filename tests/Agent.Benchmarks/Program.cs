@@ -7,8 +7,9 @@ public static class Program
         switch (args.Length > 0 ? args[0] : "")
         {
             case "parse": return ParseBenchmark.Run(args[1..]);
+            case "resample": return ResampleBenchmark.Run(args[1..]);
         }
-        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER]");
+        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER], resample [SLICES]");
         return args.Length == 0 ? 0 : 2;
     }
 }
