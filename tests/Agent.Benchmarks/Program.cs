@@ -3,7 +3,7 @@ namespace Agent.Benchmarks;
 /// <summary>Benchmarks print our time next to a reference tool's time measured in the same run.</summary>
 public static class Program
 {
-    private const string Usage = "usage: bench <name> [args]; benchmarks: parse [FOLDER], inference, "
+    private const string Usage = "usage: bench <name> [args]; benchmarks: parse [FOLDER], inference, resample, "
         + "fuzz [MINUTES] [SEED] [CORPUS], fuzz-one FILE, pixels, json";
 
     public static int Main(string[] args)
@@ -12,6 +12,7 @@ public static class Program
         {
             case "parse": return ParseBenchmark.Run(args[1..]);
             case "inference": return InferenceBenchmark.Run(args[1..]);
+            case "resample": return ResampleBenchmark.Run(args[1..]);
             case "fuzz": return FuzzRun.Run(args[1..]);
             case "fuzz-one": return FuzzRun.RunOne(args[1..]);
             case "pixels": return PixelJsonBenchmark.RunPixels();

@@ -19,6 +19,9 @@ internal static class FramePixels
             if (pixels.BitsAllocated is not (8 or 16 or 32)) return (null, $"Bits Allocated {pixels.BitsAllocated} is not 8, 16 or 32");
             if (pixels.NumberOfFrames < frameCount) return (null, $"Pixel Data has {pixels.NumberOfFrames} frames, {frameCount} expected");
             if (pixels.IsEncapsulated && !syntax.CanDecodePixels) return (null, $"pixel data in {syntax.Name} cannot be decoded here");
+            // Native data can be checked up front, so one short instance is left out instead of failing the series.
+            if (!pixels.IsEncapsulated && ds.GetItem(Tags.PixelData) is DicomElement e && e.Length < (long)pixels.FrameLength * frameCount)
+                return (null, $"Pixel Data holds {e.Length} bytes, {(long)pixels.FrameLength * frameCount} expected");
             return (pixels, null);
         }
         catch (DicomFormatException e)
