@@ -371,8 +371,16 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new EmbeddedPostgresException(
+                        $"The embedded PostgreSQL server did not accept connections on {SocketDirectory} within {_options.Timeout.TotalSeconds:0} s " +
+                        $"({ex.Message}). Server log tail: {ReadLogTail(Path.Combine(_clusterDirectory, "log", "postgres.log"))}",
+                        ex);
+                }
+
                 // "the database system is starting up" (recovery after a crash) or the socket is not there yet.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
