@@ -42,11 +42,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// <summary>Adds a job, or returns the existing one with the same idempotency key (<see cref="EnqueueResult.Created"/> false).</summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (used to route a series atomically).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, JobRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.Kind);
         ArgumentException.ThrowIfNullOrEmpty(request.IdempotencyKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxAttempts, 1);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var args = new DynamicParameters(request);
         args.Add("DelaySeconds", request.Delay.TotalSeconds);
         // Zero rows only when a concurrent enqueue of the same key committed after this statement's snapshot.
@@ -64,6 +71,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 LIMIT 1
                 """,
                 args,
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is { } r)
             {
