@@ -163,6 +163,8 @@ public sealed class InstanceIndex(NpgsqlDataSource dataSource)
     /// <summary>
     /// Marks a series as routed (rules evaluated). Returns false when another agent process did it first, so only one
     /// process acts on a completed series. An instance arriving later clears the mark (see migration 0002).
+    /// Prefer <see cref="SeriesRouting.RouteAsync"/>, which claims the series and enqueues its jobs atomically
+    /// (a crash between a separate claim and enqueue would lose the series' work).
     /// </summary>
     public async Task<bool> MarkSeriesRoutedAsync(long seriesId, CancellationToken cancellationToken)
     {
