@@ -19,7 +19,7 @@ namespace Agent.Storage.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class QueueThroughputTests(PostgresFixture pg, ITestOutputHelper output)
 {
-    private const int Jobs = 400;
+    private const int Jobs = 300;
 
     [Fact]
     public async Task Throughput_with_one_and_four_workers_is_measured_on_fast_and_durable_clusters()

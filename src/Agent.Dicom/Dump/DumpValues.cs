@@ -11,13 +11,16 @@ internal static class DumpValues
 
     public static (string Value, int VM) Format(DicomDataset dataset, DicomElement element, int max)
     {
-        if (element.Length == 0) return (Empty, 0);
         var vr = element.VR;
+        // dcmdump counts a bulk value as one value even when it is empty.
+        if (element.Length == 0) return (Empty, vr.Kind == DicomVRKind.Bulk ? 1 : 0);
         if (vr.Kind == DicomVRKind.Bulk) return (Bytes(element.Buffer, max, vr.UnitSize), 1);
         if (vr.Kind == DicomVRKind.Sequence) return ("(unparsed sequence)", 1);
         if (vr.Kind == DicomVRKind.Binary) return Numbers(element, max);
         var text = dataset.DecodeText(element);
-        if (text.Length == 0 && vr != DicomVR.UI) return (Empty, 0);
+        if (text.Length == 0) return (Empty, 0);
+        // Registered UIDs print as "=Keyword", like dcmdump's "=CTImageStorage".
+        if (vr == DicomVR.UI && DicomUids.TryLookup(text, out var uid) && uid.Keyword.Length > 0) return ("=" + uid.Keyword, 1);
         int vm = vr.IsBackslashMultiValued ? text.Count(c => c == '\\') + 1 : 1;
         // Control characters would break the one-line-per-element layout.
         var printable = new StringBuilder(text.Length);

@@ -98,7 +98,8 @@ public static class DicomJsonReader
         {
             if (options.BulkDataResolver is not { } resolve)
                 throw new DicomFormatException($"attribute {tag} refers to bulk data at a URI and no resolver was given");
-            return new DicomElement(tag, vr, resolve(uri.GetString() ?? "", tag, vr));
+            if (uri.ValueKind != JsonValueKind.String) throw new DicomFormatException($"attribute {tag} BulkDataURI must be a string");
+            return new DicomElement(tag, vr, resolve(uri.GetString()!, tag, vr));
         }
         if (json.TryGetProperty("InlineBinary", out var inline))
         {

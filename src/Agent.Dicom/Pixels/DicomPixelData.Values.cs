@@ -13,6 +13,7 @@ public sealed partial class DicomPixelData
     /// <summary>Stored values of a frame. Unsigned 32-bit data above int.MaxValue cannot be represented: use the float or double reader.</summary>
     public int[] ReadFrameAsInt32(int index)
     {
+        if (IsFloat) throw new DicomFormatException("float pixel data holds real numbers; read it as float or double");
         if (BitsStored > 32 || (BitsStored == 32 && !IsSigned))
             throw new DicomFormatException($"{BitsStored}-bit {(IsSigned ? "signed" : "unsigned")} values do not fit in Int32; read them as double");
         return ReadFrame<int>(index);
@@ -30,6 +31,7 @@ public sealed partial class DicomPixelData
         int pixels = Rows * Columns;
         // RLE frames are decoded pixel-interleaved whatever the attribute says (PS3.5 G.2).
         bool planar = PlanarConfiguration == 1 && samples > 1 && TransferSyntax != DicomTransferSyntax.RLELossless;
+        bool ybr422 = IsSubsampledYbr422;
         int shift = HighBit + 1 - BitsStored;
         ulong mask = BitsStored == 64 ? ulong.MaxValue : (1UL << BitsStored) - 1;
         ulong signBit = 1UL << (BitsStored - 1);
@@ -37,9 +39,21 @@ public sealed partial class DicomPixelData
         int bytes = BitsAllocated / 8;
         if (frame.Length < FrameLength)
             throw new DicomFormatException($"frame {index} holds {frame.Length} bytes, expected {FrameLength}");
+        if (IsFloat)
+        {
+            for (int o = 0; o < output.Length; o++)
+            {
+                output[o] = BitsAllocated == 32
+                    ? T.CreateSaturating(BinaryPrimitives.ReadSingleLittleEndian(frame.Slice(o * 4, 4)))
+                    : T.CreateSaturating(BinaryPrimitives.ReadDoubleLittleEndian(frame.Slice(o * 8, 8)));
+            }
+            return output;
+        }
         for (int o = 0; o < output.Length; o++)
         {
-            int source = planar ? (o % samples) * pixels + o / samples : o;
+            int source = ybr422 ? Ybr422Source(o)
+                : planar ? (o % samples) * pixels + o / samples
+                : o;
             ulong raw = BitsAllocated switch
             {
                 1 => (ulong)((frame[source >> 3] >> (source & 7)) & 1),
@@ -51,6 +65,14 @@ public sealed partial class DicomPixelData
             output[o] = Convert<T>((raw >> shift) & mask, signed, signBit, mask);
         }
         return output;
+    }
+
+    /// <summary>Output value o = (pixel, sample) of YBR_FULL_422 comes from Y1 Y2 Cb Cr of the pixel's pair.</summary>
+    private static int Ybr422Source(int o)
+    {
+        int pixel = o / 3, sample = o % 3;
+        int pair = pixel / 2;
+        return sample == 0 ? pair * 4 + (pixel & 1) : pair * 4 + 1 + sample;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

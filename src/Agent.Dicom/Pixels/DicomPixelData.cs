@@ -9,22 +9,25 @@ public sealed partial class DicomPixelData
     private readonly DicomDataset _dataset;
     private readonly DicomItem _pixelItem;
     private EncapsulatedFrames? _encapsulated;
+    private ReadOnlyMemory<byte>? _native;
 
     private DicomPixelData(DicomDataset dataset, DicomTransferSyntax syntax, DicomItem pixelItem)
     {
         _dataset = dataset;
         _pixelItem = pixelItem;
         TransferSyntax = syntax;
-        Rows = Required(dataset, PixelTags.Rows);
-        Columns = Required(dataset, PixelTags.Columns);
-        SamplesPerPixel = dataset.GetNumber<int>(PixelTags.SamplesPerPixel) ?? 1;
-        BitsAllocated = Required(dataset, PixelTags.BitsAllocated);
-        BitsStored = dataset.GetNumber<int>(PixelTags.BitsStored) ?? BitsAllocated;
-        HighBit = dataset.GetNumber<int>(PixelTags.HighBit) ?? BitsStored - 1;
-        PixelRepresentation = dataset.GetNumber<int>(PixelTags.PixelRepresentation) ?? 0;
-        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(PixelTags.PlanarConfiguration) ?? 0 : 0;
-        PhotometricInterpretation = dataset.GetString(PixelTags.PhotometricInterpretation) ?? "";
-        NumberOfFrames = dataset.GetNumber<int>(PixelTags.NumberOfFrames) ?? 1;
+        Rows = Required(dataset, DicomTags.Rows);
+        Columns = Required(dataset, DicomTags.Columns);
+        SamplesPerPixel = dataset.GetNumber<int>(DicomTags.SamplesPerPixel) ?? 1;
+        BitsAllocated = Required(dataset, DicomTags.BitsAllocated);
+        // Float pixel data has no Bits Stored / High Bit / Pixel Representation: every bit is the value.
+        bool isFloat = pixelItem.Tag != DicomTags.PixelData;
+        BitsStored = isFloat ? BitsAllocated : dataset.GetNumber<int>(DicomTags.BitsStored) ?? BitsAllocated;
+        HighBit = isFloat ? BitsAllocated - 1 : dataset.GetNumber<int>(DicomTags.HighBit) ?? BitsStored - 1;
+        PixelRepresentation = isFloat ? 0 : dataset.GetNumber<int>(DicomTags.PixelRepresentation) ?? 0;
+        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(DicomTags.PlanarConfiguration) ?? 0 : 0;
+        PhotometricInterpretation = dataset.GetString(DicomTags.PhotometricInterpretation) ?? "";
+        NumberOfFrames = dataset.GetNumber<int>(DicomTags.NumberOfFrames) ?? 1;
         Validate();
     }
 
@@ -47,19 +50,32 @@ public sealed partial class DicomPixelData
 
     public bool IsEncapsulated => _pixelItem is DicomFragmentSequence;
 
+    /// <summary>Float (32-bit) or Double Float (64-bit) Pixel Data of parametric maps (PS3.3 C.7.6.24): IEEE values, no bit masking.</summary>
+    public bool IsFloat => _pixelItem.Tag == DicomTags.FloatPixelData || _pixelItem.Tag == DicomTags.DoubleFloatPixelData;
+
     /// <summary>Pixels per frame times samples: the length of the arrays the typed readers return.</summary>
     public int ValuesPerFrame => Rows * Columns * SamplesPerPixel;
 
+    /// <summary>
+    /// Native YBR_FULL_422 (PS3.3 C.7.6.3.1.2) stores two luminance values and one Cb/Cr pair per two pixels
+    /// (Y1 Y2 Cb Cr), so a frame holds two values per pixel; the typed readers expand it to three samples per pixel.
+    /// </summary>
+    public bool IsSubsampledYbr422 => !IsEncapsulated && SamplesPerPixel == 3 && PhotometricInterpretation == "YBR_FULL_422";
+
     /// <summary>Bytes of one native frame; for 1-bit data the bits of one frame rounded up to whole bytes.</summary>
-    public int FrameLength => BitsAllocated == 1 ? (ValuesPerFrame + 7) / 8 : ValuesPerFrame * (BitsAllocated / 8);
+    public int FrameLength => BitsAllocated == 1 ? (ValuesPerFrame + 7) / 8
+        : IsSubsampledYbr422 ? Rows * Columns * 2 * (BitsAllocated / 8)
+        : ValuesPerFrame * (BitsAllocated / 8);
 
     /// <summary>Reads the pixel attributes; fails on missing or inconsistent ones. Frames are decoded on request.</summary>
     public static DicomPixelData Create(DicomDataset dataset, DicomTransferSyntax syntax)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
-        if (!dataset.TryGetItem(PixelTags.PixelData, out var item))
-            throw new DicomFormatException("dataset has no Pixel Data (7FE0,0010)");
+        if (!dataset.TryGetItem(DicomTags.PixelData, out var item)
+            && !dataset.TryGetItem(DicomTags.FloatPixelData, out item)
+            && !dataset.TryGetItem(DicomTags.DoubleFloatPixelData, out item))
+            throw new DicomFormatException("dataset has no Pixel Data (7FE0,0010), Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009)");
         return new DicomPixelData(dataset, syntax, item);
     }
 
@@ -76,9 +92,12 @@ public sealed partial class DicomPixelData
             throw new DicomFormatException($"Bits Stored {BitsStored} / High Bit {HighBit} do not fit in Bits Allocated {BitsAllocated}");
         if (PixelRepresentation is not (0 or 1)) throw new DicomFormatException($"Pixel Representation {PixelRepresentation} is not 0 or 1");
         if (PlanarConfiguration is not (0 or 1)) throw new DicomFormatException($"Planar Configuration {PlanarConfiguration} is not 0 or 1");
+        if (IsFloat && BitsAllocated != (_pixelItem.Tag == DicomTags.FloatPixelData ? 32 : 64))
+            throw new DicomFormatException($"{_pixelItem.Tag} needs Bits Allocated {(_pixelItem.Tag == DicomTags.FloatPixelData ? 32 : 64)}, not {BitsAllocated}");
         if (NumberOfFrames < 1) throw new DicomFormatException($"Number of Frames {NumberOfFrames} is less than 1");
-        long bits = (long)Rows * Columns * SamplesPerPixel * BitsAllocated;
-        if (bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
+        long values = (long)Rows * Columns * SamplesPerPixel;
+        long bits = values * BitsAllocated;
+        if (values > Array.MaxLength || bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
     }
 
     /// <summary>
@@ -93,7 +112,7 @@ public sealed partial class DicomPixelData
         {
             if (TransferSyntax.IsEncapsulated)
                 throw new DicomFormatException($"transfer syntax {TransferSyntax} needs encapsulated pixel data but the value is native");
-            return NativeFrame(element.Buffer.Memory, index);
+            return NativeFrame(_native ??= NativeBytes(element), index);
         }
         if (_pixelItem is not DicomFragmentSequence fragments)
             throw new DicomFormatException($"pixel data {_pixelItem.Tag} is a {_pixelItem.VR} sequence, not an image");
@@ -107,6 +126,24 @@ public sealed partial class DicomPixelData
             return frame[..FrameLength];
         }
         throw new DicomFormatException($"transfer syntax {TransferSyntax} is not supported for pixel decoding");
+    }
+
+    /// <summary>
+    /// The reader makes big endian OW values little endian 16 bits at a time; 32- and 64-bit pixels were written as
+    /// whole big endian units, so their 16-bit words must also change order.
+    /// </summary>
+    private ReadOnlyMemory<byte> NativeBytes(DicomElement element)
+    {
+        var bytes = element.Buffer.Memory;
+        if (!TransferSyntax.IsBigEndian || element.VR != DicomVR.OW || BitsAllocated < 32) return bytes;
+        int unit = BitsAllocated / 8;
+        var copy = bytes.ToArray();
+        for (int i = 0; i + unit <= copy.Length; i += unit)
+        {
+            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit));
+            words.Reverse();
+        }
+        return copy;
     }
 
     /// <summary>Frame <paramref name="index"/> of native data. 1-bit frames are packed back to back with no padding

@@ -167,6 +167,35 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             : new FailResult(false, null, null);
     }
 
+    /// <summary>Gives a delivery back unfinished without using up an attempt (graceful shutdown). False: lease lost.</summary>
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            WHERE id = @Id AND lease_token = @Token AND state = 'running'
+            """,
+            new { lease.Id, lease.Token },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
+    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+            """
+            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
+            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'),
+                               (SELECT min(lease_expires_at) FROM deliveries WHERE state = 'running')) AS due) d
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    }
+
     /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
     public async Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)
     {

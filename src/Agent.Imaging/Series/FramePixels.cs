@@ -1,0 +1,38 @@
+using Agent.Dicom;
+using Agent.Dicom.Pixels;
+
+namespace Agent.Imaging.Series;
+
+/// <summary>
+/// Monochrome frames as float through the shared pixel decoder (native and RLE Lossless; High Bit, Bits Stored and
+/// sign handled there), with the Modality LUT's linear rescale taken per frame by <see cref="SeriesFrameReader"/>.
+/// </summary>
+internal static class FramePixels
+{
+    /// <summary>The decoder for an instance, or why its pixels cannot be used.</summary>
+    public static (DicomPixelData? Pixels, string? Problem) Open(DicomDataset ds, DicomTransferSyntax syntax, int frameCount)
+    {
+        try
+        {
+            var pixels = DicomPixelData.Create(ds, syntax);
+            if (pixels.SamplesPerPixel != 1) return (null, "not a single-sample (monochrome) image");
+            if (pixels.BitsAllocated is not (8 or 16 or 32)) return (null, $"Bits Allocated {pixels.BitsAllocated} is not 8, 16 or 32");
+            if (pixels.NumberOfFrames < frameCount) return (null, $"Pixel Data has {pixels.NumberOfFrames} frames, {frameCount} expected");
+            if (pixels.IsEncapsulated && !syntax.CanDecodePixels) return (null, $"pixel data in {syntax.Name} cannot be decoded here");
+            return (pixels, null);
+        }
+        catch (DicomFormatException e)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    public static void Decode(SeriesFrame frame, Span<float> destination, bool applyRescale)
+    {
+        var values = frame.Pixels.ReadFrameAsFloat(frame.FrameIndex);
+        int n = frame.Rows * frame.Columns;
+        if (values.Length < n || destination.Length < n) throw new DicomFormatException("a frame is smaller than Rows x Columns");
+        float slope = applyRescale ? (float)frame.RescaleSlope : 1f, intercept = applyRescale ? (float)frame.RescaleIntercept : 0f;
+        for (int i = 0; i < n; i++) destination[i] = values[i] * slope + intercept;
+    }
+}
