@@ -228,6 +228,18 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<DeliveryInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<DeliveryInfo>(new CommandDefinition(
+            $"SELECT {DeliveryInfo.Columns} FROM deliveries WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
     /// <summary>A delivery by id, or null.</summary>
     public async Task<DeliveryInfo?> GetAsync(long deliveryId, CancellationToken cancellationToken)
     {

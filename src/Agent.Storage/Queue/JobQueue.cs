@@ -240,6 +240,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>Jobs for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<JobInfo>(new CommandDefinition(
+            $"SELECT {JobInfo.Columns} FROM jobs WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
     /// <summary>Number of jobs per state.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByStateAsync(CancellationToken cancellationToken)
     {
