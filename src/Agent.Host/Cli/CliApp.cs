@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(EchoCommand.Create(context, config));
         root.Subcommands.Add(SendCommand.Create(context, config));
         root.Subcommands.Add(DumpCommand.Create(context));
+        root.Subcommands.Add(PhantomCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context, config));
         return root;
     }
