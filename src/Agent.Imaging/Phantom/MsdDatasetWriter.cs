@@ -33,6 +33,26 @@ public sealed class MsdDatasetWriter
     public static MsdDatasetWriter ForPhantoms(string root)
         => new(root, "AbdomenPhantom", "Synthetic abdominal CT phantoms (liver, spleen, left and right kidney)", "CT", PhantomLabels.Names);
 
+    /// <summary>
+    /// Generates one phantom per seed from <paramref name="template"/> (its Seed is replaced; DICOM is not built) and
+    /// writes them as an MSD dataset, one case in memory at a time. Case ids are <c>phantom_SEED</c>.
+    /// </summary>
+    public static async Task WritePhantomsAsync(string root, IEnumerable<int> seeds, PhantomOptions template, IProgress<int>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seeds);
+        ArgumentNullException.ThrowIfNull(template);
+        var writer = ForPhantoms(root);
+        int done = 0;
+        foreach (var seed in seeds)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var phantom = PhantomGenerator.Generate(template with { Seed = seed, CreateDicom = false });
+            writer.Add(string.Create(CultureInfo.InvariantCulture, $"phantom_{seed:D4}"), phantom);
+            progress?.Report(++done);
+        }
+        await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Writes one case; <paramref name="caseId"/> becomes the file name and must be a plain name.</summary>
     public void Add(string caseId, Volume image, LabelVolume labels)
     {

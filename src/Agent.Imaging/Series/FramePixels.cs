@@ -1,60 +1,41 @@
-using System.Buffers.Binary;
 using Agent.Dicom;
+using Agent.Dicom.Pixels;
 
 namespace Agent.Imaging.Series;
 
 /// <summary>
-/// Native (uncompressed, little-endian) monochrome pixel data of one frame as float, with the Modality LUT's linear
-/// rescale. Encapsulated data must be decoded before it reaches this class.
+/// Monochrome frames as float through the shared pixel decoder (native and RLE Lossless; High Bit, Bits Stored and
+/// sign handled there), with the Modality LUT's linear rescale taken per frame by <see cref="SeriesFrameReader"/>.
 /// </summary>
 internal static class FramePixels
 {
-    /// <summary>Null when the pixel data is usable, else why not.</summary>
-    public static string? Check(DicomDataset ds, int frameCount)
+    /// <summary>The decoder for an instance, or why its pixels cannot be used.</summary>
+    public static (DicomPixelData? Pixels, string? Problem) Open(DicomDataset ds, DicomTransferSyntax syntax, int frameCount)
     {
-        if ((ds.GetNumber<int>(Tags.SamplesPerPixel) ?? 1) != 1) return "not a single-sample (monochrome) image";
-        var bits = ds.GetNumber<int>(Tags.BitsAllocated) ?? 0;
-        if (bits is not (8 or 16 or 32)) return $"Bits Allocated {bits} is not 8, 16 or 32";
-        var item = ds.GetItem(Tags.PixelData);
-        if (item is null) return "no Pixel Data";
-        if (item is not DicomElement e) return "encapsulated Pixel Data (decode it first)";
-        var rows = ds.GetNumber<int>(Tags.Rows) ?? 0;
-        var cols = ds.GetNumber<int>(Tags.Columns) ?? 0;
-        var need = (long)rows * cols * (bits / 8) * frameCount;
-        if (e.Length < need) return $"Pixel Data holds {e.Length} bytes, {need} expected";
-        return null;
+        try
+        {
+            var pixels = DicomPixelData.Create(ds, syntax);
+            if (pixels.SamplesPerPixel != 1) return (null, "not a single-sample (monochrome) image");
+            if (pixels.BitsAllocated is not (8 or 16 or 32)) return (null, $"Bits Allocated {pixels.BitsAllocated} is not 8, 16 or 32");
+            if (pixels.NumberOfFrames < frameCount) return (null, $"Pixel Data has {pixels.NumberOfFrames} frames, {frameCount} expected");
+            if (pixels.IsEncapsulated && !syntax.CanDecodePixels) return (null, $"pixel data in {syntax.Name} cannot be decoded here");
+            // Native data can be checked up front, so one short instance is left out instead of failing the series.
+            if (!pixels.IsEncapsulated && ds.GetItem(Tags.PixelData) is DicomElement e && e.Length < (long)pixels.FrameLength * frameCount)
+                return (null, $"Pixel Data holds {e.Length} bytes, {(long)pixels.FrameLength * frameCount} expected");
+            return (pixels, null);
+        }
+        catch (DicomFormatException e)
+        {
+            return (null, e.Message);
+        }
     }
 
     public static void Decode(SeriesFrame frame, Span<float> destination, bool applyRescale)
     {
-        var ds = frame.Dataset;
-        int bits = ds.GetNumber<int>(Tags.BitsAllocated) ?? 16;
-        int stored = Math.Clamp(ds.GetNumber<int>(Tags.BitsStored) ?? bits, 1, bits);
-        bool signed = (ds.GetNumber<int>(Tags.PixelRepresentation) ?? 0) == 1;
+        var values = frame.Pixels.ReadFrameAsFloat(frame.FrameIndex);
         int n = frame.Rows * frame.Columns;
-        if (destination.Length < n) throw new ArgumentException("destination is smaller than a frame", nameof(destination));
-        var bytesPer = bits / 8;
-        var all = ((DicomElement)ds.GetItem(Tags.PixelData)!).Buffer.Span;
-        long start = (long)frame.FrameIndex * n * bytesPer;
-        if (start + (long)n * bytesPer > all.Length) throw new DicomFormatException("Pixel Data is shorter than its frames");
-        var src = all.Slice((int)start, n * bytesPer);
+        if (values.Length < n || destination.Length < n) throw new DicomFormatException("a frame is smaller than Rows x Columns");
         float slope = applyRescale ? (float)frame.RescaleSlope : 1f, intercept = applyRescale ? (float)frame.RescaleIntercept : 0f;
-        int shift = 32 - stored;
-        switch (bits)
-        {
-            case 8:
-                for (int i = 0; i < n; i++) destination[i] = Extend(src[i], shift, signed) * slope + intercept;
-                break;
-            case 16:
-                for (int i = 0; i < n; i++) destination[i] = Extend(BinaryPrimitives.ReadUInt16LittleEndian(src[(2 * i)..]), shift, signed) * slope + intercept;
-                break;
-            default:
-                for (int i = 0; i < n; i++) destination[i] = Extend(BinaryPrimitives.ReadUInt32LittleEndian(src[(4 * i)..]), shift, signed) * slope + intercept;
-                break;
-        }
+        for (int i = 0; i < n; i++) destination[i] = values[i] * slope + intercept;
     }
-
-    // Bits above Bits Stored may hold overlays or garbage; shift them out, sign-extending when the representation is signed.
-    private static float Extend(uint raw, int shift, bool signed)
-        => signed ? (int)(raw << shift) >> shift : (raw << shift) >> shift;
 }

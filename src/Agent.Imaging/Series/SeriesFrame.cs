@@ -1,5 +1,6 @@
 using System.Globalization;
 using Agent.Dicom;
+using Agent.Dicom.Pixels;
 
 namespace Agent.Imaging.Series;
 
@@ -20,6 +21,9 @@ public sealed record SeriesFrame(
     double RescaleIntercept)
 {
     public Vec3 Normal => RowDirection.Cross(ColumnDirection).Normalized();
+
+    /// <summary>The instance's pixel decoder (shared by its frames); set once the pixel data has been checked.</summary>
+    internal DicomPixelData Pixels { get; init; } = null!;
 
     /// <summary>"UID" for a single frame, "UID#n" (n from 1) for a frame of a multi-frame instance.</summary>
     public string Label => Dataset.GetNumber<int>(Tags.NumberOfFrames) is > 1

@@ -12,9 +12,20 @@ public static class SeriesVolumeBuilder
 {
     /// <summary>Frames grouped by geometry key, largest group first.</summary>
     public static IReadOnlyList<IReadOnlyList<SeriesFrame>> Group(IEnumerable<DicomDataset> instances, SeriesVolumeOptions? options = null)
-        => Collect(instances, options ?? new SeriesVolumeOptions(), new SeriesReport());
+        => Collect(Native(instances), options ?? new SeriesVolumeOptions(), new SeriesReport());
 
+    /// <summary>Builds from in-memory datasets whose pixel data is native (uncompressed) or already decoded.</summary>
     public static SeriesVolume Build(IEnumerable<DicomDataset> instances, SeriesVolumeOptions? options = null)
+        => Build(Native(instances), options);
+
+    /// <summary>Builds from files as read; RLE Lossless pixel data is decoded according to each file's transfer syntax.</summary>
+    public static SeriesVolume Build(IEnumerable<DicomFile> files, SeriesVolumeOptions? options = null)
+        => Build(files.Select(f => (f.Dataset, f.TransferSyntax)), options);
+
+    private static IEnumerable<(DicomDataset, DicomTransferSyntax)> Native(IEnumerable<DicomDataset> instances)
+        => instances.Select(d => (d, DicomTransferSyntax.ExplicitVRLittleEndian));
+
+    public static SeriesVolume Build(IEnumerable<(DicomDataset Dataset, DicomTransferSyntax Syntax)> instances, SeriesVolumeOptions? options = null)
     {
         options ??= new SeriesVolumeOptions();
         var report = new SeriesReport();
@@ -35,14 +46,14 @@ public static class SeriesVolumeBuilder
         return BuildGroup(groups[0], options, report);
     }
 
-    private static List<IReadOnlyList<SeriesFrame>> Collect(IEnumerable<DicomDataset> instances, SeriesVolumeOptions options, SeriesReport report)
+    private static List<IReadOnlyList<SeriesFrame>> Collect(IEnumerable<(DicomDataset Dataset, DicomTransferSyntax Syntax)> instances, SeriesVolumeOptions options, SeriesReport report)
     {
         var byKey = new Dictionary<string, List<SeriesFrame>>(StringComparer.Ordinal);
         int total = 0;
-        foreach (var ds in instances)
+        foreach (var (ds, syntax) in instances)
         {
             var frames = SeriesFrameReader.Read(ds, options.MaxFrames).ToList();
-            var pixelProblem = FramePixels.Check(ds, frames.Count);
+            var (pixels, pixelProblem) = FramePixels.Open(ds, syntax, frames.Count);
             if (ds.Contains(Tags.ModalityLUTSequence))
                 report.Add(SeriesIssueKind.ModalityLutIgnored, SeriesIssueSeverity.Warning, "Modality LUT Sequence present; only Rescale Slope/Intercept are applied",
                     [ds.GetString(Tags.SOPInstanceUID) ?? ""]);
@@ -62,7 +73,7 @@ public static class SeriesVolumeBuilder
                     throw new DicomFormatException(string.Create(CultureInfo.InvariantCulture, $"series has more than {options.MaxFrames} frames"));
                 var key = KeyOf(frame);
                 if (!byKey.TryGetValue(key, out var list)) byKey[key] = list = [];
-                list.Add(frame);
+                list.Add(frame with { Pixels = pixels! });
             }
         }
         return byKey.Values.OrderByDescending(g => g.Count).Cast<IReadOnlyList<SeriesFrame>>().ToList();
@@ -134,7 +145,15 @@ public static class SeriesVolumeBuilder
             [row.X, col.X, normal.X, row.Y, col.Y, normal.Y, row.Z, col.Z, normal.Z]);
         var volume = new Volume(geometry);
         var slices = new SliceSource?[nz];
-        Fill(volume, kept, slices, tilted, options);
+        try
+        {
+            Fill(volume, kept, slices, tilted, options);
+        }
+        catch (AggregateException e) when (e.Flatten().InnerExceptions.All(x => x is DicomFormatException))
+        {
+            report.Add(SeriesIssueKind.UnsupportedPixelData, SeriesIssueSeverity.Error, "pixel data could not be decoded: " + e.Flatten().InnerExceptions[0].Message);
+            return new SeriesVolume(null, [], report, first.FrameOfReferenceUid);
+        }
         return new SeriesVolume(volume, slices, report, first.FrameOfReferenceUid);
     }
 

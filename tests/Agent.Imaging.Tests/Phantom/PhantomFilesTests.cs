@@ -86,14 +86,7 @@ public sealed class PhantomFilesTests
     public async Task MSD_dataset_has_image_label_pairs_and_a_dataset_json_listing_them()
     {
         using var tmp = new TempFolder();
-        var msd = MsdDatasetWriter.ForPhantoms(tmp.Path);
-        for (int seed = 1; seed <= 2; seed++)
-        {
-            var c = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Matrix = 64, PixelSpacing = 6, SliceSpacing = 6, CreateDicom = false });
-            Assert.Empty(c.Slices);
-            msd.Add($"phantom_{seed:D3}", c);
-        }
-        await msd.CompleteAsync(CancellationToken.None);
+        await MsdDatasetWriter.WritePhantomsAsync(tmp.Path, [1, 2], new PhantomOptions { Matrix = 64, PixelSpacing = 6, SliceSpacing = 6 }, null, CancellationToken.None);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(tmp.File("dataset.json")));
         Assert.Equal(2, json.RootElement.GetProperty("numTraining").GetInt32());
@@ -105,5 +98,40 @@ public sealed class PhantomFilesTests
             Assert.Equal(image.Geometry.Size, label.Geometry.Size);
             Assert.Contains(label.Labels, l => l == PhantomLabels.Spleen);
         }
+        Assert.True(File.Exists(tmp.File("imagesTr/phantom_0002.nii.gz")));
+    }
+
+    [Fact]
+    public async Task MSD_dataset_reads_back_with_its_cases_and_labels()
+    {
+        using var tmp = new TempFolder();
+        await MsdDatasetWriter.WritePhantomsAsync(tmp.Path, [5], new PhantomOptions { Matrix = 32, PixelSpacing = 12, SliceSpacing = 12 }, null, CancellationToken.None);
+
+        var msd = MsdDataset.Read(tmp.Path);
+
+        var c = Assert.Single(msd.Training);
+        Assert.Equal("phantom_0005", c.Id);
+        Assert.True(File.Exists(c.ImagePath) && File.Exists(c.LabelPath));
+        Assert.Equal("CT", msd.Modality[0]);
+        Assert.Equal("spleen", msd.Labels[PhantomLabels.Spleen]);
+    }
+
+    [Theory]
+    [InlineData("../outside.nii.gz")]
+    [InlineData("/etc/passwd")]
+    public async Task MSD_paths_that_leave_the_dataset_folder_are_refused(string path)
+    {
+        using var tmp = new TempFolder();
+        await File.WriteAllTextAsync(tmp.File("dataset.json"),
+            "{\"training\": [{\"image\": \"" + path + "\", \"label\": \"./labelsTr/a.nii.gz\"}]}");
+        Assert.Throws<InvalidDataException>(() => MsdDataset.Read(tmp.Path));
+    }
+
+    [Fact]
+    public async Task Malformed_dataset_json_raises_InvalidDataException()
+    {
+        using var tmp = new TempFolder();
+        await File.WriteAllTextAsync(tmp.File("dataset.json"), "{\"labels\": {\"x\": \"liver\"}}");
+        Assert.Throws<InvalidDataException>(() => MsdDataset.Read(tmp.Path));
     }
 }

@@ -105,3 +105,35 @@ public sealed class ResamplerTests
         Assert.True(smooth < nearest, $"smooth {smooth} vs nearest {nearest} misclassified voxels");
     }
 }
+
+public sealed class ProbabilityResamplerTests
+{
+    [Fact]
+    public void Probabilities_on_a_coarse_model_grid_come_back_as_labels_on_the_original_grid()
+    {
+        // Model grid 2 mm; class 1 probability rises along x and crosses 0.5 at x = 9 mm.
+        var model = new ImageGeometry((10, 3, 3), (2, 2, 2), (0, 0, 0), ImageGeometry.IdentityDirection);
+        var p1 = new float[model.VoxelCount];
+        for (int k = 0; k < 3; k++) for (int j = 0; j < 3; j++) for (int i = 0; i < 10; i++)
+            p1[i + 10 * (j + 3 * k)] = Math.Clamp((i * 2f - 9f) / 4f + 0.5f, 0, 1);
+        var p0 = p1.Select(v => 1 - v).ToArray();
+        var original = new ImageGeometry((40, 2, 2), (0.5, 1, 1), (0, 1, 1), ImageGeometry.IdentityDirection);
+
+        var labels = ProbabilityResampler.ResampleArgmax([p0, p1], model, original);
+
+        for (int i = 0; i < 40; i++)
+        {
+            double x = i * 0.5;
+            if (x > 19) { Assert.Equal(0, labels.At(i, 1, 1)); continue; } // beyond the model grid's outer edge: nothing predicted
+            if (Math.Abs(x - 9) < 0.3) continue; // on the boundary either answer is right
+            Assert.Equal(x > 9 ? 1 : 0, labels.At(i, 1, 1));
+        }
+    }
+
+    [Fact]
+    public void Mismatched_class_arrays_are_refused()
+    {
+        var g = new ImageGeometry((2, 2, 2), (1, 1, 1), (0, 0, 0), ImageGeometry.IdentityDirection);
+        Assert.Throws<ArgumentException>(() => ProbabilityResampler.ResampleArgmax([new float[8], new float[7]], g, g));
+    }
+}

@@ -174,7 +174,7 @@ public sealed class SeriesVolumeBuilderTests
     [Fact]
     public void No_usable_instance_gives_a_rejected_report()
     {
-        var result = SeriesVolumeBuilder.Build([]);
+        var result = SeriesVolumeBuilder.Build(Array.Empty<Agent.Dicom.DicomDataset>());
         Assert.False(result.IsUsable);
         Assert.True(result.Report.Has(SeriesIssueKind.Rejected));
     }
