@@ -153,7 +153,7 @@ public sealed class DicomReader
             }
             if (vr == DicomVR.SQ)
             {
-                ReadSequence(encoding, tag, length, depth + 1);
+                ReadSequence(encoding, tag, length, depth + 1, end);
                 continue;
             }
             if (vr == DicomVR.UN && vrFromStream && encoding.IsExplicitVR && !encoding.IsBigEndian
@@ -163,7 +163,7 @@ public sealed class DicomReader
                 // UN values are always implicit VR little endian (PS3.5 6.2.2), so a known SQ can be parsed as one.
                 if (entry.VR == DicomVR.SQ)
                 {
-                    ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1);
+                    ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1, end);
                     continue;
                 }
                 var known = ImplicitVR(tag, _pixelRepresentation);
@@ -326,14 +326,15 @@ public sealed class DicomReader
         return DicomBuffer.From(memory);
     }
 
-    private void ReadSequence(DicomEncoding encoding, DicomTag tag, long length, int depth)
+    private void ReadSequence(DicomEncoding encoding, DicomTag tag, long length, int depth, long parentEnd = -1)
     {
         var src = _source;
         if (depth > _options.MaxDepth)
             throw new DicomFormatException($"sequences nested deeper than {_options.MaxDepth} levels", src.Position);
-        // A defined length past the end of the data (seen when a tool removed elements without fixing lengths) is
-        // clamped: the items must then end exactly where the data ends, or parsing fails there.
+        // A defined length past the end of the data or of the enclosing item (seen when a tool removed elements
+        // without fixing lengths) is clamped: the items must then end exactly there, or parsing fails.
         long end = length >= 0 ? src.Position + Math.Min(length, src.Remaining) : -1;
+        if (end >= 0 && parentEnd >= 0 && end > parentEnd) end = parentEnd;
         _observer.OnBeginSequence(tag, DicomVR.SQ, length);
         while (true)
         {
