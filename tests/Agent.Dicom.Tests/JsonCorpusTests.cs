@@ -281,4 +281,28 @@ public class JsonCorpusTests(PydicomCorpus corpus) : IClassFixture<PydicomCorpus
         Assert.True(compared >= 60, $"only {compared} files compared; not compared: {string.Join("; ", notCompared)}");
         Assert.True(report.Count == 0, $"{report.Count} differences in {compared} files:\n" + string.Join('\n', report.Take(80)));
     }
+
+    [Fact]
+    public void Our_json_of_every_corpus_file_reads_back_into_a_dataset_that_writes_the_same_text()
+    {
+        var options = new DicomJsonOptions();
+        var report = new List<string>();
+        int compared = 0;
+        foreach (var path in Directory.GetFiles(PydicomCorpus.CorpusFolder, "*.dcm").Order(StringComparer.Ordinal))
+        {
+            DicomFile file;
+            try { file = DicomFile.Open(path); }
+            catch (DicomFormatException) { continue; }
+            var first = DicomJsonWriter.WriteToString(file.Dataset, options);
+            var again = DicomJsonWriter.WriteToString(DicomJsonReader.Read(first), options);
+            if (first != again)
+            {
+                int at = Enumerable.Range(0, Math.Min(first.Length, again.Length)).FirstOrDefault(i => first[i] != again[i]);
+                report.Add($"{Path.GetFileName(path)} at {at}: ...{first.Substring(Math.Max(0, at - 60), Math.Min(120, first.Length - Math.Max(0, at - 60)))}... vs ...{again.Substring(Math.Max(0, at - 60), Math.Min(120, again.Length - Math.Max(0, at - 60)))}...");
+            }
+            compared++;
+        }
+        Assert.True(compared >= 60, $"compared {compared}");
+        Assert.True(report.Count == 0, string.Join('\n', report));
+    }
 }
