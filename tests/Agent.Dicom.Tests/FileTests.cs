@@ -239,3 +239,15 @@ public class DeflateTests
         Assert.Contains("deflated dataset is corrupt", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class FileCancellationTests
+{
+    [Fact]
+    public async Task Read_async_honours_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        using var stream = new MemoryStream(new byte[1024]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DicomFile.ReadAsync(stream, null, cts.Token));
+    }
+}
