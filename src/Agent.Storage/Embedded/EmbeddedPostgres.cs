@@ -227,7 +227,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             "-D", _clusterDirectory, "-U", _options.SuperUser, "-E", "UTF8", "--no-locale",
             "--auth-local=trust", "--auth-host=reject",
         };
-        if (!_options.Durable)
+        if (!_options.Durable || _options.InitWithoutSync)
         {
             args.Add("--no-sync");
         }
