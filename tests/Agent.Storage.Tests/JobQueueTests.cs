@@ -191,6 +191,19 @@ public sealed class JobQueueTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_huge_error_message_is_stored_truncated()
+    {
+        await DrainAsync();
+        var queue = new JobQueue(DataSource);
+        var id = (await queue.EnqueueAsync(Job(), default)).Id;
+        var lease = await queue.TryLeaseAsync("w", Lease, null, default);
+
+        await queue.FailAsync(lease!, new JobOutcome { Error = new string('x', 1_000_000) }, NoJitter, default);
+
+        Assert.Equal(4000, (await queue.GetAsync(id, default))!.LastError!.Length);
+    }
+
+    [Fact]
     public async Task A_permanent_failure_fails_the_job_at_once()
     {
         await DrainAsync();

@@ -167,7 +167,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                 lease.Token,
                 lease.Owner,
                 permanent,
-                error,
+                error = ErrorText.Bound(error),
                 dimseStatus,
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
             },
@@ -215,7 +215,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             UPDATE deliveries SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @deliveryId AND state IN ('queued', 'running')
             """,
-            new { deliveryId, reason },
+            new { deliveryId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }

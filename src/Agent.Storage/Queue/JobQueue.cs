@@ -203,7 +203,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 lease.Id,
                 lease.Token,
                 outcome.Permanent,
-                Error = outcome.Error ?? "failed",
+                Error = ErrorText.Bound(outcome.Error) ?? "failed",
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
                 outcome.TimingsJson,
                 outcome.Device,
@@ -239,7 +239,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             UPDATE jobs SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @jobId AND state IN ('queued', 'running')
             """,
-            new { jobId, reason },
+            new { jobId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }
