@@ -19,6 +19,7 @@ public static class FuzzRun
     private const string DefaultCorpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
     private static readonly DicomReaderOptions Options = new() { MaxDecompressedLength = 16 << 20 };
 
+    [BenchmarkCommand("fuzz", "[MINUTES] [SEED] [CORPUS]")]
     public static int Run(string[] args)
     {
         double minutes = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 10;
@@ -51,6 +52,7 @@ public static class FuzzRun
         return found;
     }
 
+    [BenchmarkCommand("fuzz-one", "FILE")]
     public static int RunOne(string[] args)
     {
         var bytes = File.ReadAllBytes(args[0]);

@@ -14,6 +14,7 @@ public static class ParseBenchmark
 {
     private const int Rounds = 5;
 
+    [BenchmarkCommand("parse", "[FOLDER]")]
     public static int Run(string[] args)
     {
         string? folder = args.Length > 0 ? args[0] : null;

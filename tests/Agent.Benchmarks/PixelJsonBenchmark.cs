@@ -17,6 +17,7 @@ public static class PixelJsonBenchmark
     private const int Rounds = 5;
     private const string Corpus = "/usr/lib/python3/dist-packages/pydicom/data/test_files";
 
+    [BenchmarkCommand("pixels")]
     public static int RunPixels()
     {
         var folder = Directory.CreateTempSubdirectory("agent-pixel-bench-").FullName;
@@ -44,6 +45,7 @@ public static class PixelJsonBenchmark
         }
     }
 
+    [BenchmarkCommand("json")]
     public static int RunJson()
     {
         var files = Directory.GetFiles(Corpus, "*.dcm").Order(StringComparer.Ordinal).ToArray();
