@@ -69,8 +69,8 @@ public sealed partial class DicomReader
         DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= DicomReaderOptions.Default;
-        var source = new DicomByteSource(stream, allowLazy: false);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        using var streamSource = new DicomByteSource(stream, allowLazy: false);
+        var source = syntax.IsDeflated ? new DicomByteSource(DicomInflater.Inflate(streamSource, options, cancellationToken)) : streamSource;
         var reader = new DicomReader(source, options, observer, cancellationToken);
         reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
         return reader.Stopped;
