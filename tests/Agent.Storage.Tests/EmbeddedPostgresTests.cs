@@ -175,6 +175,8 @@ public sealed class EmbeddedPostgresTests : IDisposable
 
         Assert.StartsWith(Path.GetTempPath(), pg.SocketDirectory, StringComparison.Ordinal);
         Assert.Equal(1, await ScalarAsync(pg.ConnectionString, "SELECT 1"));
+        await pg.StopAsync(CancellationToken.None);
+        Assert.False(Directory.Exists(pg.SocketDirectory));
     }
 
     [Fact]

@@ -19,7 +19,7 @@ namespace Agent.Storage.Tests;
 [Collection(PostgresCollection.Name)]
 public sealed class QueueThroughputTests(ITestOutputHelper output)
 {
-    private const int Jobs = 200;
+    private const int Jobs = 150;
 
     [Fact]
     public async Task Queue_and_index_throughput_with_one_and_four_workers_is_measured_on_a_durable_cluster()

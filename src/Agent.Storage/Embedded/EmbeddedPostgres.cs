@@ -165,6 +165,23 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         {
             LogStopped(_logger, _clusterDirectory);
         }
+
+        if (SocketDirectory != _clusterDirectory)
+        {
+            try
+            {
+                // Only when empty (the server removed its socket and lock file): leave nothing behind in /tmp.
+                Directory.Delete(SocketDirectory, recursive: false);
+            }
+            catch (IOException)
+            {
+                // Still in use or already gone.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
+        }
     }
 
     /// <inheritdoc/>
