@@ -1,0 +1,136 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using Agent.Dicom;
+using Agent.Host.Routing;
+
+namespace Agent.Host.Cli;
+
+/// <summary>
+/// <c>agent rules check FILE</c> and <c>agent rules test --rules FILE PATH</c>: validate a rules file, and show for the
+/// series under PATH which rule fires and why the others do not. A dry run: nothing is queued, sent or recorded.
+/// </summary>
+internal static class RulesCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var command = new Command("rules", "Validate routing rules and try them on DICOM files (dry run)");
+        command.Subcommands.Add(Check(context));
+        command.Subcommands.Add(Test(context));
+        return command;
+    }
+
+    private static Command Check(CliContext context)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "Rules file (YAML)" };
+        var check = new Command("check", "Validate a rules file; every error is printed as file:line:column: reason") { file };
+        check.SetAction(async (parse, ct) =>
+        {
+            var rules = await LoadAsync(context, parse.GetRequiredValue(file).FullName).ConfigureAwait(false);
+            if (rules is null) return ExitCodes.Failure;
+            await context.Out.WriteLineAsync(Header(rules)).ConfigureAwait(false);
+            foreach (var rule in rules.Rules)
+                await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {rule.Name} (line {rule.Line}, priority {rule.Priority}{(rule.Fallback ? ", fallback" : "")}): {Actions(rule)}")).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        return check;
+    }
+
+    private static Command Test(CliContext context)
+    {
+        var rulesOption = new Option<FileInfo>("--rules") { Description = "Rules file (YAML)", Required = true };
+        var path = new Argument<string>("path") { Description = "A DICOM file or a folder (searched recursively)" };
+        var calling = new Option<string?>("--calling-ae") { Description = "Pretend the series arrived from this calling AE title" };
+        var called = new Option<string?>("--called-ae") { Description = "Pretend it was sent to this called AE title", DefaultValueFactory = _ => "AGENT" };
+        var source = new Option<string?>("--source") { Description = "Pretend it came from this IP address" };
+        var at = new Option<string?>("--at") { Description = "Evaluate time windows at this instant (ISO 8601; default now)" };
+        var test = new Command("test", "Show which rule fires for each series under PATH and why the others do not") { rulesOption, path, calling, called, source, at };
+        test.SetAction(async (parse, ct) =>
+        {
+            var rules = await LoadAsync(context, parse.GetRequiredValue(rulesOption).FullName).ConfigureAwait(false);
+            if (rules is null) return ExitCodes.Failure;
+            IPAddress? address = null;
+            if (parse.GetValue(source) is { } s && !IPAddress.TryParse(s, out address))
+            {
+                await context.Error.WriteLineAsync($"agent rules test: --source {s} is not an IP address").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            var when = DateTimeOffset.UtcNow;
+            if (parse.GetValue(at) is { } a && !DateTimeOffset.TryParse(a, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out when))
+            {
+                await context.Error.WriteLineAsync($"agent rules test: --at {a} is not a date and time").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+            var target = parse.GetRequiredValue(path);
+            if (!File.Exists(target) && !Directory.Exists(target))
+            {
+                await context.Error.WriteLineAsync($"agent rules test: {target}: no such file or folder").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+            var (series, skipped) = FolderScanner.Scan(target, ct);
+            await context.Out.WriteLineAsync(Header(rules) + " (dry run: nothing is executed)").ConfigureAwait(false);
+            await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{series.Count} series in {target}{(skipped > 0 ? $" ({skipped} files skipped: not DICOM)" : "")}")).ConfigureAwait(false);
+            foreach (var one in series.OrderBy(x => x.StudyInstanceUid, StringComparer.Ordinal).ThenBy(x => x.SeriesInstanceUid, StringComparer.Ordinal))
+            {
+                var facts = new RoutingFacts(one.Header)
+                {
+                    CallingAe = parse.GetValue(calling),
+                    CalledAe = parse.GetValue(called),
+                    Source = address,
+                    At = when,
+                    InstanceCount = one.Files.Count,
+                };
+                var decision = RuleEvaluator.Evaluate(rules, facts);
+                await context.Out.WriteLineAsync().ConfigureAwait(false);
+                await context.Out.WriteLineAsync(Describe(one, facts)).ConfigureAwait(false);
+                foreach (var o in decision.Outcomes)
+                {
+                    var mark = o.Fired ? "FIRES" : o.Matched ? "shadowed" : "no";
+                    await context.Out.WriteLineAsync($"  {mark,-8} {o.Rule.Name}: {o.Reason}").ConfigureAwait(false);
+                    if (o.Fired) await context.Out.WriteLineAsync($"           -> {Actions(o.Rule)}").ConfigureAwait(false);
+                }
+                if (!decision.AnyFired) await context.Out.WriteLineAsync("  (no rule fired: nothing would be done)").ConfigureAwait(false);
+            }
+            return ExitCodes.Ok;
+        });
+        return test;
+    }
+
+    private static async Task<RuleSet?> LoadAsync(CliContext context, string path)
+    {
+        try
+        {
+            return RuleParser.Load(path);
+        }
+        catch (RulesFileException e)
+        {
+            foreach (var error in e.Errors) await context.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
+            await context.Error.WriteLineAsync($"agent rules: {path}: {e.Errors.Count} error(s); rules not loaded").ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await context.Error.WriteLineAsync($"agent rules: {path}: {e.Message}").ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    private static string Header(RuleSet rules) =>
+        string.Create(CultureInfo.InvariantCulture, $"rules {rules.SourcePath}: version {rules.Version}, {rules.Rules.Count} rule(s)");
+
+    internal static string Describe(FolderSeries series, RoutingFacts facts)
+    {
+        string Get(uint tag) => facts.Text(new DicomTag(tag)) ?? "-";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"series {series.SeriesInstanceUid} ({Get(0x00080060)}, \"{Get(0x0008103E)}\", body part {Get(0x00180015)}, {series.Files.Count} file(s))");
+    }
+
+    internal static string Actions(Rule rule) => string.Join("; ", rule.Actions.Select(a => a switch
+    {
+        RunAction r => $"run {r.Pipeline} with model {r.ModelSpec}",
+        ForwardAction f => "forward to " + string.Join(", ", f.Destinations),
+        NotifyAction n => "notify " + n.Url,
+        IgnoreAction => "ignore",
+        _ => a.ToString(),
+    }));
+}
