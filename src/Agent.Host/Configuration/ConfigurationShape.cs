@@ -17,6 +17,7 @@ public static class ConfigurationShape
         ["Storage"] = typeof(StorageOptions),
         ["Database"] = typeof(DatabaseOptions),
         ["Jobs"] = typeof(JobsOptions),
+        ["Routing"] = typeof(Routing.RoutingOptions),
     };
 
     /// <summary>Every shape error, and the keys to leave out so the rest can still be bound and range-checked.</summary>

@@ -21,11 +21,14 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly Routing.SeriesArrivals _arrivals;
     private DicomServer? _server;
     private AssociationTracker? _tracker;
 
-    public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
+    public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers,
+        Routing.SeriesArrivals arrivals)
     {
+        _arrivals = arrivals;
         _settings = settings;
         _database = database;
         _store = store;
@@ -48,7 +51,7 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
         var repaired = await new StoreReconciler(_store, reader, index, _database).ReconcileAsync(_tracker.Node, cancellationToken).ConfigureAwait(false);
         if (repaired > 0) Log.Reconciled(_logger, repaired);
 
-        var pipeline = new IngestPipeline(_store, reader, index, _settings.Storage.DuplicatePolicy, _time, _loggers.CreateLogger<IngestPipeline>());
+        var pipeline = new IngestPipeline(_store, reader, new Routing.ArrivalNotifyingIndex(index, _arrivals), _settings.Storage.DuplicatePolicy, _time, _loggers.CreateLogger<IngestPipeline>());
         var watermark = new DiskWatermark(_store.DataFolder, _settings.Storage.MinFreeSpaceMB, _loggers.CreateLogger<DiskWatermark>());
         _server = new DicomServer(new DicomServerOptions
         {
