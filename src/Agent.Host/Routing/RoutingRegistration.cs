@@ -13,6 +13,7 @@ public static class RoutingRegistration
         var options = configuration.GetSection(RoutingOptions.Section).Get<RoutingOptions>() ?? new RoutingOptions();
         services.AddSingleton(options);
         services.AddSingleton<SeriesArrivals>();
+        services.AddSingleton<Jobs.IJobHandler, Pipelines.SegmentSeriesJob>();
         if (!options.Enabled) return services;
         var path = Path.IsPathRooted(options.RulesFile) ? options.RulesFile : Path.Combine(settings.Home, options.RulesFile);
         if (!File.Exists(path))

@@ -1,0 +1,67 @@
+using Agent.Host.Configuration;
+using Agent.Host.Hosting;
+using Agent.Host.Tests.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agent.Host.Tests.Pipelines;
+
+/// <summary>Receive -> complete -> rule -> segment job -> SEG output with model provenance, in the running agent.</summary>
+public sealed class SegmentJobIntegrationTests
+{
+    [Fact]
+    public async Task A_series_matching_a_run_rule_is_segmented_by_the_job_worker_and_its_seg_is_recorded_with_the_model_version()
+    {
+        using var home = new TempHome();
+        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
+        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny"), "0.2.0");
+        await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), """
+            version: "seg-1"
+            defaults: {quiet_seconds: 1}
+            rules:
+              - name: ct-abdomen
+                match: {Modality: CT, BodyPartExamined: ABDOMEN}
+                actions: [run: tiny-ct]
+            """);
+        var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
+        {
+            ["AGENT__Dicom__Port"] = "0",
+            ["AGENT__Dicom__BindAddress"] = "127.0.0.1",
+            ["AGENT__Jobs__PollSeconds"] = "1",
+            ["AGENT__Routing__Device"] = "cpu",
+        });
+        var settings = AgentSettings.From(configuration, home.Path);
+        using var host = AgentHostFactory.Build(configuration, settings);
+        await host.StartAsync();
+        try
+        {
+            var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
+            var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
+            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+
+            var database = host.Services.GetRequiredService<DatabaseAccess>();
+            await using var connection = await database.DataSource.OpenConnectionAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            List<string> state;
+            do
+            {
+                await Task.Delay(250);
+                state = await ClusterQuery.StringsAsync(connection, "SELECT state || '|' || coalesce(last_error, '') FROM jobs WHERE kind = 'segment'");
+            } while (DateTime.UtcNow < deadline && !(state is [{ } s] && (s.StartsWith("succeeded", StringComparison.Ordinal) || s.StartsWith("failed", StringComparison.Ordinal))));
+            Assert.Equal(["succeeded|"], state);
+
+            var outputs = await ClusterQuery.StringsAsync(connection, """
+                SELECT o.kind || '|' || m.name || '@' || m.version || '|' || s.series_instance_uid || '|' || o.study_instance_uid || '|' || o.file_path
+                FROM outputs o JOIN models m ON m.id = o.model_id JOIN series s ON s.id = o.source_series_id
+                """);
+            var output = Assert.Single(outputs);
+            Assert.StartsWith($"SEG|tiny-ct@0.2.0|{study.AbdomenUid}|{study.StudyUid}|outputs/job-", output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(home.Path, "data", output.Split('|')[4])));
+            var timings = await ClusterQuery.StringsAsync(connection, "SELECT timings::text FROM jobs WHERE kind = 'segment'");
+            Assert.Contains("inference_ms", Assert.Single(timings), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+}
