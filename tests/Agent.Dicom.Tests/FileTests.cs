@@ -251,3 +251,15 @@ public class FileCancellationTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DicomFile.ReadAsync(stream, null, cts.Token));
     }
 }
+
+public class FilePreambleTests
+{
+    [Fact]
+    public void A_zero_preamble_without_dicm_is_skipped()
+    {
+        var b = new DicomBytes().Raw(new byte[128]).Explicit(0x00080060, "CS", "CT").Explicit(0x00100010, "PN", "A^B ");
+        var file = DicomFile.Read(b.ToArray());
+        Assert.Equal(2, file.Dataset.Count);
+        Assert.Equal("CT", file.Dataset.GetString(new DicomTag(0x00080060)));
+    }
+}
