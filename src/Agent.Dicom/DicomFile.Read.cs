@@ -86,8 +86,9 @@ public sealed partial class DicomFile
         // A missing or unreadable Transfer Syntax UID is a known device bug: the bytes tell the encoding instead.
         if (string.IsNullOrEmpty(uid) || !DicomTransferSyntax.TryLookup(uid, out syntax)) syntax = SniffSyntax(source);
 
-        var dataSource = source;
-        if (syntax.IsDeflated) dataSource = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        using var inflating = syntax.IsDeflated ? DicomInflater.Open(source, options) : null;
+        using var inflated = inflating is null ? null : new DicomByteSource(inflating, allowLazy: false);
+        var dataSource = inflated ?? source;
 
         var encoding = DicomEncoding.Of(syntax);
         if (!syntax.IsDeflated && dataSource.Ensure(8))
