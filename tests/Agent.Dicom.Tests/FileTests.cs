@@ -263,3 +263,19 @@ public class FilePreambleTests
         Assert.Equal("CT", file.Dataset.GetString(new DicomTag(0x00080060)));
     }
 }
+
+public class DeflateStreamingTests
+{
+    [Fact]
+    public void Stop_at_on_a_deflated_file_inflates_only_the_header()
+    {
+        var ds = SampleDatasets.Ct();
+        ds.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, new byte[8 << 20]);
+        using var ms = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(ms);
+        var options = new IO.DicomReaderOptions { StopAt = DicomTags.PixelData, MaxDecompressedLength = 1 << 20 };
+        var file = DicomFile.Read(ms.ToArray(), options);
+        Assert.Equal("Doe^John", file.Dataset.GetString(DicomTags.PatientName));
+        Assert.Throws<DicomFormatException>(() => DicomFile.Read(ms.ToArray(), new IO.DicomReaderOptions { MaxDecompressedLength = 1 << 20 }));
+    }
+}
