@@ -72,8 +72,9 @@ public sealed partial class DicomFile
 
         if (hadMeta)
         {
-            var metaReader = new DicomReader(source, options, new DicomDatasetBuilder(meta), cancellationToken);
-            metaReader.ReadTopLevel(DicomEncoding.ExplicitLittleEndian, stopAtNonMetaGroup: true);
+            var metaBuilder = new DicomDatasetBuilder(meta);
+            new DicomReader(source, options, metaBuilder, cancellationToken).ReadTopLevel(DicomEncoding.ExplicitLittleEndian, stopAtNonMetaGroup: true);
+            metaBuilder.Complete();
         }
 
         DicomTransferSyntax syntax;
@@ -93,8 +94,10 @@ public sealed partial class DicomFile
         }
 
         var dataset = new DicomDataset();
-        var reader = new DicomReader(dataSource, options, new DicomDatasetBuilder(dataset), cancellationToken);
+        var builder = new DicomDatasetBuilder(dataset);
+        var reader = new DicomReader(dataSource, options, builder, cancellationToken);
         reader.ReadTopLevel(encoding, stopAtNonMetaGroup: false);
+        builder.Complete();
         return new DicomFile(meta, dataset, syntax) { HadMeta = hadMeta, IsPartial = reader.Stopped, Path = path };
     }
 

@@ -172,3 +172,46 @@ public class FileMetaTests
         Assert.StartsWith("2.25.", DicomImplementation.ClassUid, StringComparison.Ordinal);
     }
 }
+
+public class FileSaveTests
+{
+    [Fact]
+    public void A_file_read_with_stop_at_cannot_be_saved()
+    {
+        var bytes = new DicomBytes().Explicit(0x00080060, "CS", "CT").Explicit(0x7FE00010, "OW", new byte[4]).ToArray();
+        var file = DicomFile.Read(bytes, new IO.DicomReaderOptions { StopAt = DicomTags.PixelData });
+        Assert.True(file.IsPartial);
+        Assert.Throws<InvalidOperationException>(() => file.Save(new MemoryStream()));
+    }
+
+    [Fact]
+    public void Meta_elements_inside_the_dataset_are_written_once_in_the_header()
+    {
+        var ds = SampleDatasets.Ct();
+        ds.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, "1.2.840.10008.1.2");
+        using var ms = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(ms);
+        var back = DicomFile.Read(ms.ToArray());
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian, back.TransferSyntax);
+        Assert.False(back.Dataset.Contains(DicomTags.TransferSyntaxUID));
+    }
+}
+
+public sealed class FileLazyValueTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("agent-lazy-tests-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void A_lazy_value_whose_file_shrank_is_reported_as_a_format_exception()
+    {
+        var path = Path.Combine(_dir, "x.dcm");
+        new DicomFile(SampleDatasets.Ct(128, 128), DicomTransferSyntax.ExplicitVRLittleEndian).Save(path);
+        var file = DicomFile.Open(path, new IO.DicomReaderOptions { LargeValueThreshold = 1024 });
+        using (var fs = new FileStream(path, FileMode.Open)) fs.SetLength(1000);
+        var pixels = (DicomElement)file.Dataset.GetItem(DicomTags.PixelData)!;
+        var ex = Assert.Throws<DicomFormatException>(() => pixels.Buffer.Span.Length);
+        Assert.Contains("cannot load", ex.Message, StringComparison.Ordinal);
+    }
+}

@@ -99,6 +99,10 @@ def compare(a, b, path, out, la, lb):
             for i, (x, y) in enumerate(zip(va, vb)):
                 compare(x, y, f"{path}{t}[{i}]/", out, la, lb)
             continue
+        if t.is_private and la != lb:
+            # A private value we only know as UN cannot be byte-swapped to big endian without its VR; pydicom's
+            # private dictionary knows some of them (e.g. AGFA (0019,xx60) US) and reads our verbatim bytes swapped.
+            continue
         va, vb = ea.value, eb.value
         if isinstance(va, bytes) and isinstance(vb, bytes):
             va = le(va, SWAP.get(str(ea.VR).replace('VR.', ''), 1), la)

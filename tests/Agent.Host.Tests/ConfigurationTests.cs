@@ -24,7 +24,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(11112, settings.Dicom.Port);
         Assert.Equal(Path.Combine(_home, "data"), settings.DataFolder);
         Assert.True(settings.Database.IsEmbedded);
-        Assert.Equal(Path.Combine(_home, "data", "pg"), settings.EmbeddedDatabaseFolder);
+        Assert.Equal(Path.Combine(_home, "data", "postgres"), settings.EmbeddedDatabaseFolder);
         Assert.Equal(DuplicatePolicy.KeepFirst, settings.Storage.DuplicatePolicy);
     }
 

@@ -86,6 +86,61 @@ public sealed class EmbeddedPostgresTests : IDisposable
     }
 
     [Fact]
+    public async Task A_postmaster_pid_naming_an_unrelated_live_process_is_removed_and_the_server_starts()
+    {
+        await (await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None)).DisposeAsync();
+        // After a kill -9 and a reboot the old PID may belong to anything; worst case, a process of the server's own
+        // OS user (pg_ctl then believes the server is running). Here: a 'sleep' run as that user.
+        var foreignPid = await StartSleepAsServerUserAsync();
+        try
+        {
+            var pidFile = Path.Combine(_root, "pg", "postmaster.pid");
+            await File.WriteAllTextAsync(pidFile, $"{foreignPid}\n{Path.Combine(_root, "pg")}\n0\n5432\n\n\n");
+
+            await using var pg = await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None);
+
+            Assert.False(pg.AdoptedRunningServer);
+            Assert.NotEqual(foreignPid, ReadPostmasterPid());
+            Assert.Equal(1, await ScalarAsync(pg.ConnectionString, "SELECT 1"));
+        }
+        finally
+        {
+            using var sleeper = Process.GetProcessById(foreignPid);
+            sleeper.Kill();
+        }
+    }
+
+    private static async Task<int> StartSleepAsServerUserAsync()
+    {
+        var psi = new ProcessStartInfo { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Environment.UserName == "root")
+        {
+            psi.FileName = "runuser";
+            foreach (var a in new[] { "-u", "postgres", "--" })
+            {
+                psi.ArgumentList.Add(a);
+            }
+        }
+        else
+        {
+            psi.FileName = "sh";
+        }
+
+        if (psi.FileName == "runuser")
+        {
+            psi.ArgumentList.Add("sh");
+        }
+
+        // The background sleep outlives the shell; its stdout is detached so reading the PID line does not wait for it.
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("sleep 300 >/dev/null 2>&1 & echo $!");
+        using var p = Process.Start(psi)!;
+        var line = await p.StandardOutput.ReadLineAsync();
+        await p.WaitForExitAsync();
+        return int.Parse(line!, CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task A_cluster_path_too_long_for_a_socket_gets_a_short_socket_folder()
     {
         var deep = Path.Combine(_root, new string('d', 60), new string('e', 40), "pg");

@@ -225,6 +225,20 @@ public sealed class JobQueueTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task The_status_list_filters_by_state_newest_first()
+    {
+        await DrainAsync();
+        var queue = new JobQueue(DataSource);
+        var a = await queue.EnqueueAsync(Job(), default);
+        var b = await queue.EnqueueAsync(Job(), default);
+        await queue.CancelAsync(a.Id, "operator", default);
+
+        Assert.Equal([b.Id, a.Id], (await queue.ListAsync(null, 10, default)).Select(j => j.Id));
+        var cancelled = Assert.Single(await queue.ListAsync(WorkState.Cancelled, 10, default));
+        Assert.Equal((a.Id, "operator"), (cancelled.Id, cancelled.LastError));
+    }
+
+    [Fact]
     public async Task Cancelling_a_running_job_makes_its_worker_lose_the_lease()
     {
         await DrainAsync();

@@ -6,7 +6,7 @@ namespace Agent.Dicom.IO;
 /// </summary>
 internal sealed class DicomByteSource
 {
-    private const int StreamWindow = 32 * 1024;
+    private const int StreamWindow = 8 * 1024;
 
     // Bytes not yet read occupy _window[_pos.._end). In memory mode _window is the caller's data and never refills.
     private readonly Stream? _stream;

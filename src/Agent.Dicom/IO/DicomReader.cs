@@ -40,6 +40,7 @@ public sealed class DicomReader
     {
         var builder = new DicomDatasetBuilder();
         ReadDataset(data, syntax, builder, options, cancellationToken);
+        builder.Complete();
         return builder.Root;
     }
 
@@ -59,6 +60,7 @@ public sealed class DicomReader
     {
         var builder = new DicomDatasetBuilder();
         ReadDataset(stream, syntax, builder, options, cancellationToken);
+        builder.Complete();
         return builder.Root;
     }
 
@@ -164,7 +166,8 @@ public sealed class DicomReader
                     ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1);
                     continue;
                 }
-                if (length % DicomEncoding.SwapUnit(entry.VR) == 0) vr = entry.VR;
+                var known = ImplicitVR(tag, _pixelRepresentation);
+                if (length % DicomEncoding.SwapUnit(known) == 0) vr = known;
             }
             var value = ReadValue(length, encoding.IsBigEndian ? DicomEncoding.SwapUnit(vr) : 1, tag);
             if (tag.IsPrivateCreator) RememberCreator(tag, value, depth);
@@ -218,7 +221,14 @@ public sealed class DicomReader
     private void ReadUndefinedLength(DicomEncoding encoding, DicomTag tag, DicomVR vr, bool vrFromStream, int depth, long elementStart)
     {
         bool pixelLike = IsEncapsulatedPixelTag(tag);
-        if (vr == DicomVR.SQ)
+        if (!vrFromStream)
+        {
+            // Implicit VR: only encapsulated pixel data or a sequence can have an undefined length, whatever the
+            // dictionary says (private tags it does not know, or knows as OB).
+            if (pixelLike) ReadFragments(encoding, tag, DicomVR.OB);
+            else ReadSequence(encoding, tag, -1, depth + 1);
+        }
+        else if (vr == DicomVR.SQ)
         {
             ReadSequence(encoding, tag, -1, depth + 1);
         }
@@ -228,15 +238,6 @@ public sealed class DicomReader
             else ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, -1, depth + 1);
         }
         else if (vr == DicomVR.OB || vr == DicomVR.OW)
-        {
-            ReadFragments(encoding, tag, DicomVR.OB);
-        }
-        else if (!vrFromStream && !pixelLike)
-        {
-            // Implicit VR with undefined length: only a sequence can be (private tags the dictionary does not know).
-            ReadSequence(encoding, tag, -1, depth + 1);
-        }
-        else if (!vrFromStream)
         {
             ReadFragments(encoding, tag, DicomVR.OB);
         }

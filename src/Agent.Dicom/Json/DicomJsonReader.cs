@@ -27,7 +27,15 @@ public static class DicomJsonReader
     public static DicomDataset Read(string json, DicomJsonReaderOptions? options = null)
         => Read(Encoding.UTF8.GetBytes(json), options);
 
+    /// <summary>Reads one dataset: a JSON object, or an array holding exactly one.</summary>
     public static DicomDataset Read(ReadOnlyMemory<byte> utf8Json, DicomJsonReaderOptions? options = null)
+    {
+        var all = ReadAll(utf8Json, options);
+        return all.Count == 1 ? all[0] : throw new DicomFormatException($"expected one dataset, the JSON holds {all.Count}");
+    }
+
+    /// <summary>Reads every dataset of a QIDO-RS / WADO-RS metadata answer (a JSON array), or a single object.</summary>
+    public static IReadOnlyList<DicomDataset> ReadAll(ReadOnlyMemory<byte> utf8Json, DicomJsonReaderOptions? options = null)
     {
         options ??= DicomJsonReaderOptions.Default;
         JsonDocument document;
@@ -42,13 +50,17 @@ public static class DicomJsonReader
         using (document)
         {
             var root = document.RootElement;
-            // QIDO-RS answers are an array of datasets; a single one may come wrapped the same way.
-            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() == 1) root = root[0];
-            var dataset = new DicomDataset();
-            if (!HasCharacterSet(root) && HasNonAscii(root, 0))
-                dataset.AddOrUpdate(new DicomTag(0x00080005), DicomVR.CS, "ISO_IR 192");
-            ReadDataset(root, dataset, options);
-            return dataset;
+            var roots = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var datasets = new List<DicomDataset>(roots.Count);
+            foreach (var json in roots)
+            {
+                var dataset = new DicomDataset();
+                if (!HasCharacterSet(json) && HasNonAscii(json, 0))
+                    dataset.AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
+                ReadDataset(json, dataset, options);
+                datasets.Add(dataset);
+            }
+            return datasets;
         }
     }
 
@@ -98,7 +110,8 @@ public static class DicomJsonReader
         {
             if (options.BulkDataResolver is not { } resolve)
                 throw new DicomFormatException($"attribute {tag} refers to bulk data at a URI and no resolver was given");
-            return new DicomElement(tag, vr, resolve(uri.GetString() ?? "", tag, vr));
+            if (uri.ValueKind != JsonValueKind.String) throw new DicomFormatException($"attribute {tag} BulkDataURI must be a string");
+            return new DicomElement(tag, vr, resolve(uri.GetString()!, tag, vr));
         }
         if (json.TryGetProperty("InlineBinary", out var inline))
         {

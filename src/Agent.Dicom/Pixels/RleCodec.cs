@@ -16,6 +16,10 @@ public static class RleCodec
     public static byte[] DecodeFrame(ReadOnlySpan<byte> encoded, int rows, int columns, int samplesPerPixel, int bitsAllocated)
     {
         var (bytesPerSample, pixels) = CheckGeometry(rows, columns, samplesPerPixel, bitsAllocated);
+        // PackBits turns 2 bytes into at most 128: a frame claiming more than that is refused before allocating.
+        long maxPerSegment = ((long)encoded.Length + 1) / 2 * 128;
+        if (pixels > maxPerSegment)
+            throw new DicomFormatException($"RLE frame of {encoded.Length} bytes cannot hold {rows}x{columns} pixels");
         var output = new byte[checked(pixels * samplesPerPixel * bytesPerSample)];
         DecodeFrame(encoded, output, pixels, samplesPerPixel, bytesPerSample);
         return output;

@@ -16,7 +16,7 @@ public sealed class AgentSettings
     public required string DataFolder { get; init; }
 
     public string InstancesFolder => Path.Combine(DataFolder, "instances");
-    public string EmbeddedDatabaseFolder => Path.Combine(DataFolder, "pg");
+    public string EmbeddedDatabaseFolder => Path.Combine(DataFolder, "postgres");
 
     public static AgentSettings From(IConfiguration configuration, string home)
     {

@@ -37,7 +37,7 @@ public static class AgentHostFactory
         builder.Services.AddAgentOptions(configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AgentDatabase>();
+        builder.Services.AddSingleton<DatabaseAccess>();
         builder.Services.AddSingleton(new InstanceStore(settings.DataFolder, settings.Storage.DuplicatePolicy));
 
         builder.Services.AddHostedService<DatabaseService>();

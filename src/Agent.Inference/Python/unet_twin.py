@@ -104,8 +104,8 @@ def bench(a):
     net = UNet(3, feats, a.classes, parse_strides(a.strides))
     net.load_state_dict(torch.load(a.weights))
     net.eval()
-    t0 = time.perf_counter()
     vol = torch.from_numpy(np.fromfile(a.volume, dtype=np.float32).reshape(shape))
+    t0 = time.perf_counter()
     acc = torch.zeros([a.classes] + shape, dtype=torch.float32)
     wsum = torch.zeros(shape, dtype=torch.float32)
     imp = torch.from_numpy(gaussian(patch))
@@ -123,6 +123,8 @@ def bench(a):
         labels = acc.argmax(0).to(torch.uint8)
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if a.labels_out:
+        labels.numpy().tofile(a.labels_out)
     print(json.dumps({"seconds": seconds, "patches": len(origins), "peak_rss_mb": peak_mb,
                       "foreground": int((labels > 0).sum())}))
 
@@ -167,6 +169,7 @@ def main():
     b.add_argument("--classes", type=int, required=True)
     b.add_argument("--strides", default="")
     b.add_argument("--threads", type=int, default=2)
+    b.add_argument("--labels-out", default="")
     a = p.parse_args()
     export(a) if a.cmd == "export" else bench(a)
     return 0

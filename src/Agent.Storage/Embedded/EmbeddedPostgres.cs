@@ -176,6 +176,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         await PrepareSocketDirectoryAsync(cancellationToken).ConfigureAwait(false);
         WriteAgentConf();
 
+        RemovePidFileOfForeignProcess();
         var status = await PgCtlAsync(["status", "-D", _clusterDirectory], cancellationToken).ConfigureAwait(false);
         if (status.ExitCode == 0)
         {
@@ -186,6 +187,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         else
         {
             var logFile = Path.Combine(_clusterDirectory, "log", "postgres.log");
+            RotateLog(logFile);
             var start = await PgCtlAsync(
                     ["start", "-D", _clusterDirectory, "-w", "-t", TimeoutSeconds(), "-l", logFile],
                     cancellationToken)
@@ -303,6 +305,56 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// After a kill -9 and a reboot, postmaster.pid may name a PID now used by an unrelated process; pg_ctl would
+    /// then report the server as running and PostgreSQL would refuse to start. Remove such a stale file.
+    /// </summary>
+    private void RemovePidFileOfForeignProcess()
+    {
+        var pidFile = Path.Combine(_clusterDirectory, "postmaster.pid");
+        string? first;
+        try
+        {
+            first = File.ReadLines(pidFile).FirstOrDefault();
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        if (!int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string comm;
+        try
+        {
+            comm = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            // No such process: PostgreSQL itself treats the file as stale.
+            return;
+        }
+
+        if (!comm.StartsWith("postgres", StringComparison.Ordinal) && !comm.StartsWith("postmaster", StringComparison.Ordinal))
+        {
+            LogForeignPid(_logger, pid, comm);
+            File.Delete(pidFile);
+        }
+    }
+
+    private static void RotateLog(string logFile)
+    {
+        const long maxBytes = 16 * 1024 * 1024;
+        var info = new FileInfo(logFile);
+        if (info.Exists && info.Length > maxBytes)
+        {
+            File.Move(logFile, logFile + ".1", overwrite: true);
+        }
+    }
+
     private static void AppendSetting(StringBuilder sb, string name, string value) =>
         sb.Append(name).Append(" = '").Append(value.Replace("'", "''", StringComparison.Ordinal)).Append('\'').AppendLine();
 
@@ -319,8 +371,16 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new EmbeddedPostgresException(
+                        $"The embedded PostgreSQL server did not accept connections on {SocketDirectory} within {_options.Timeout.TotalSeconds:0} s " +
+                        $"({ex.Message}). Server log tail: {ReadLogTail(Path.Combine(_clusterDirectory, "log", "postgres.log"))}",
+                        ex);
+                }
+
                 // "the database system is starting up" (recovery after a crash) or the socket is not there yet.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
@@ -443,6 +503,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Embedded PostgreSQL ready on unix socket in {SocketDirectory}, database {Database}")]
     private static partial void LogReady(ILogger logger, string socketDirectory, string database);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "postmaster.pid names PID {Pid}, now a '{Command}' process: removing the stale file")]
+    private static partial void LogForeignPid(ILogger logger, int pid, string command);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Embedded PostgreSQL on {Directory} stopped")]
     private static partial void LogStopped(ILogger logger, string directory);

@@ -37,9 +37,16 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     /// <summary>Queues delivery of an output to a destination; idempotent per (output, destination).</summary>
     public async Task<EnqueueResult> EnqueueAsync(long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
     {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, outputId, destination, priority, maxAttempts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (job completion with its outputs).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < 3; i++)
         {
             var row = await conn.QuerySingleOrDefaultAsync<(long Id, bool Created)?>(new CommandDefinition(
@@ -52,6 +59,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                 LIMIT 1
                 """,
                 new { outputId, destination, priority, maxAttempts },
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is { } r)
             {
@@ -167,6 +175,35 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             : new FailResult(false, null, null);
     }
 
+    /// <summary>Gives a delivery back unfinished without using up an attempt (graceful shutdown). False: lease lost.</summary>
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            WHERE id = @Id AND lease_token = @Token AND state = 'running'
+            """,
+            new { lease.Id, lease.Token },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
+    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+            """
+            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
+            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'),
+                               (SELECT min(lease_expires_at) FROM deliveries WHERE state = 'running')) AS due) d
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    }
+
     /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
     public async Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)
     {
@@ -197,6 +234,18 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<DeliveryInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<DeliveryInfo>(new CommandDefinition(
+            $"SELECT {DeliveryInfo.Columns} FROM deliveries WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
     }
 
     /// <summary>A delivery by id, or null.</summary>

@@ -42,11 +42,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// <summary>Adds a job, or returns the existing one with the same idempotency key (<see cref="EnqueueResult.Created"/> false).</summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (used to route a series atomically).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, JobRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.Kind);
         ArgumentException.ThrowIfNullOrEmpty(request.IdempotencyKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxAttempts, 1);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var args = new DynamicParameters(request);
         args.Add("DelaySeconds", request.Delay.TotalSeconds);
         // Zero rows only when a concurrent enqueue of the same key committed after this statement's snapshot.
@@ -64,6 +71,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 LIMIT 1
                 """,
                 args,
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is { } r)
             {
@@ -122,12 +130,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return false;
     }
 
-    /// <summary>Marks the job succeeded. False: the lease was lost and the result is not recorded (the job runs elsewhere or was cancelled).</summary>
+    /// <summary>
+    /// Marks the job succeeded and, in the same transaction, records <see cref="JobOutcome.Outputs"/> and queues their
+    /// deliveries. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
+    /// Outputs and deliveries therefore exist exactly when the job succeeded, once: an attempt that crashed or lost its
+    /// lease records nothing (files it wrote are orphans), and a crash before the commit leaves the job to run again.
+    /// </summary>
     public async Task<bool> CompleteAsync(JobLease lease, JobOutcome? outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         outcome ??= new JobOutcome();
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var n = await conn.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE jobs SET state = 'succeeded', finished_at = now(), {ClearLease}, last_error = NULL,
@@ -137,8 +151,27 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             WHERE id = @Id AND lease_token = @Token AND state = 'running'
             """,
             new { lease.Id, lease.Token, outcome.TimingsJson, outcome.Device, outcome.SoftwareVersion, outcome.ResultJson },
+            tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
+        if (n != 1)
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        foreach (var produced in outcome.Outputs)
+        {
+            var record = produced.Output.JobId is null ? produced.Output.WithJob(lease.Id) : produced.Output;
+            var outputId = await Provenance.OutputRepository.RecordAsync(conn, tx, record, cancellationToken).ConfigureAwait(false);
+            foreach (var destination in produced.Destinations)
+            {
+                await DeliveryOutbox.EnqueueAsync(conn, tx, outputId, destination, lease.Priority, produced.DeliveryMaxAttempts, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -238,6 +271,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             $"SELECT {JobInfo.Columns} FROM jobs WHERE id = @jobId",
             new { jobId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Jobs for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<JobInfo>(new CommandDefinition(
+            $"SELECT {JobInfo.Columns} FROM jobs WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
     }
 
     /// <summary>Number of jobs per state.</summary>
