@@ -18,7 +18,8 @@ public sealed partial class DicomFile
         }
         using (stream)
         {
-            return Read(new DicomByteSource(stream), options ?? DicomReaderOptions.Default, path, cancellationToken);
+            using var source = new DicomByteSource(stream);
+            return Read(source, options ?? DicomReaderOptions.Default, path, cancellationToken);
         }
     }
 
@@ -28,7 +29,10 @@ public sealed partial class DicomFile
 
     /// <summary>Reads a file from a stream synchronously, in bounded chunks (every value is loaded).</summary>
     public static DicomFile Read(Stream stream, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
-        => Read(new DicomByteSource(stream, allowLazy: false), options ?? DicomReaderOptions.Default, null, cancellationToken);
+    {
+        using var source = new DicomByteSource(stream, allowLazy: false);
+        return Read(source, options ?? DicomReaderOptions.Default, null, cancellationToken);
+    }
 
     /// <summary>
     /// Reads a file from a stream: the stream is first buffered asynchronously (up to

@@ -215,3 +215,39 @@ public sealed class FileLazyValueTests : IDisposable
         Assert.Contains("cannot load", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class DeflateTests
+{
+    [Fact]
+    public void A_zlib_wrapped_deflated_dataset_is_accepted()
+    {
+        var body = IO.DicomWriter.Encode(SampleDatasets.Ct(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        using var ms = new MemoryStream();
+        var header = DicomFileMeta.EncodeHeader(DicomFileMeta.Create(SampleDatasets.CtImageStorage, "1.2.3.4.5", DicomTransferSyntax.DeflatedExplicitVRLittleEndian));
+        ms.Write(header);
+        using (var z = new System.IO.Compression.ZLibStream(ms, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) z.Write(body);
+        var file = DicomFile.Read(ms.ToArray());
+        SampleDatasets.AssertSame(SampleDatasets.Ct(), file.Dataset);
+    }
+
+    [Fact]
+    public void Corrupt_deflate_data_is_reported_as_a_format_exception()
+    {
+        var b = DicomBytes.Part10("1.2.840.10008.1.2.1.99");
+        b.Raw(0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B);
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFile.Read(b.ToArray()));
+        Assert.Contains("deflated dataset is corrupt", ex.Message, StringComparison.Ordinal);
+    }
+}
+
+public class FileCancellationTests
+{
+    [Fact]
+    public async Task Read_async_honours_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        using var stream = new MemoryStream(new byte[1024]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DicomFile.ReadAsync(stream, null, cts.Token));
+    }
+}

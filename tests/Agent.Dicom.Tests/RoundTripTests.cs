@@ -171,6 +171,25 @@ print("\n".join(problems))
         }
     }
 
+    [Theory]
+    [InlineData("CT_small.dcm")]
+    [InlineData("test-SR.dcm")]
+    [InlineData("liver_1frame.dcm")]
+    [InlineData("JPEG2000.dcm")]
+    public void Dcmtk_reads_the_files_we_write_without_errors(string name)
+    {
+        var original = DicomFile.Open(Corpus.Path(name));
+        foreach (var syntax in TargetsFor(original))
+        {
+            var path = Path.Combine(_dir, $"dcmtk-{syntax.Uid}-{name}");
+            original.WithTransferSyntax(syntax).Save(path);
+            var (exit, output, error) = ExternalTool.Run("dcmdump", ["-q", path]);
+            Assert.True(exit == 0 && !error.Contains("E:", StringComparison.Ordinal), $"{syntax.Name}: dcmdump exit {exit}: {error}");
+            // dcmdump got to the end: the last top-level element is listed.
+            Assert.Contains(original.Dataset.Last().Tag.ToString().ToLowerInvariant(), output, StringComparison.Ordinal);
+        }
+    }
+
     private static HashSet<string> ErrorLines(string path)
     {
         var (_, output, error) = ExternalTool.Run("dciodvfy", [path]);

@@ -9,7 +9,11 @@ internal static class DicomInflater
     {
         long start = source.Position;
         var compressed = new DicomSourceStream(source);
-        using var inflater = new DeflateStream(compressed, CompressionMode.Decompress, leaveOpen: true);
+        // PS3.5 A.5 says raw deflate (RFC 1951); some writers wrap it in a zlib header (RFC 1950), accepted too.
+        bool zlib = source.Ensure(2) && IsZlibHeader(source.Peek(2));
+        using Stream inflater = zlib
+            ? new ZLibStream(compressed, CompressionMode.Decompress, leaveOpen: true)
+            : new DeflateStream(compressed, CompressionMode.Decompress, leaveOpen: true);
         var output = new MemoryStream();
         var chunk = new byte[64 * 1024];
         try
@@ -30,6 +34,9 @@ internal static class DicomInflater
         }
         return output.GetBuffer().AsMemory(0, (int)output.Length);
     }
+
+    /// <summary>CMF says deflate with a window of at most 32 KiB and the 16-bit header is a multiple of 31 (RFC 1950 2.2).</summary>
+    private static bool IsZlibHeader(ReadOnlySpan<byte> b) => (b[0] & 0x0F) == 8 && (b[0] >> 4) <= 7 && ((b[0] << 8) | b[1]) % 31 == 0;
 
     /// <summary>The unread rest of a byte source as a read-only stream.</summary>
     private sealed class DicomSourceStream(DicomByteSource source) : Stream
