@@ -36,7 +36,7 @@ internal static class InferenceBenchmark
                 Spacing = (2, 2, 3),
             };
             var clock = Stopwatch.StartNew();
-            var onGrid = native ? ct : TrilinearResampler.Instance.Resample(ct, grid);
+            var onGrid = native ? ct : Agent.Imaging.Preprocessing.Resampler.Resample(ct, grid, Agent.Imaging.Preprocessing.Interpolation.Linear, outside: -1000);
             var normalized = IntensityNormalizer.Apply(onGrid, new Agent.Inference.Packages.NormalizationSpec { Scheme = "ct", Window = [-160, 240] });
             double prepSeconds = clock.Elapsed.TotalSeconds;
             Console.WriteLine($"volume 512x512x480 @0.8x0.8x1 mm; model grid {grid.Size} @{grid.Spacing} mm; patch {patch}^3; features {features}; threads {get_num_threads()}");

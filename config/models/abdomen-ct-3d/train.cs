@@ -1,7 +1,8 @@
 #:project ../../../src/Agent.Inference/Agent.Inference.csproj
 // Retrains the bundled abdominal CT model on synthetic phantoms, in one command from the repository root:
 //
-//   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 40] [--iterations 50] [--train 24] [--work DIR]
+//   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 40] [--iterations 50] [--train 24] [--validation 4]
+//       [--validate-every 1] [--work DIR]      (re-running with the same --work resumes)
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- --evaluate [--matrix 512]   (held-out phantoms, Dice per organ)
 //
 // Training phantoms use seeds 1..N, validation 1001..1004, evaluation 2001..2004 (never used in training).
@@ -27,6 +28,7 @@ if (!File.Exists(Path.Combine(here, "train.cs"))) throw new InvalidOperationExce
 if (args.Contains("--evaluate")) return await Evaluate();
 
 int epochs = IntOption("--epochs", 40), iterations = IntOption("--iterations", 50), trainCount = IntOption("--train", 24);
+int validateEvery = IntOption("--validate-every", 1), validationCount = IntOption("--validation", 4);
 var work = Option("--work", Path.Combine(Path.GetTempPath(), "abdomen-ct-3d-training"));
 
 // Coarse phantoms (3 mm pixels, 3-5 mm slices) keep generation and training cheap; the model works at 3x3x4 mm anyway.
@@ -56,9 +58,9 @@ var manifest = new ModelManifest
 };
 
 var clock = Stopwatch.StartNew();
-Console.WriteLine($"generating {trainCount} training + 4 validation phantoms...");
+Console.WriteLine($"generating {trainCount} training + {validationCount} validation phantoms...");
 var train = Enumerable.Range(1, trainCount).AsParallel().AsOrdered().Select(Phantom).ToArray();
-var validation = Enumerable.Range(1001, 4).Select(Phantom).ToArray();
+var validation = Enumerable.Range(1001, validationCount).Select(Phantom).ToArray();
 Console.WriteLine($"  {clock.Elapsed.TotalSeconds:F0} s");
 
 var progress = new Progress<TrainingProgress>(p =>
@@ -71,7 +73,7 @@ var progress = new Progress<TrainingProgress>(p =>
 });
 var result = await new Trainer(manifest, new TrainingOptions
 {
-    OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = 2, LearningRate = 3e-3, Seed = 1, Device = "auto",
+    OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = 2, LearningRate = 3e-3, Seed = 1, Device = "auto", ValidateEvery = validateEvery,
 }, progress).TrainAsync(train, validation, CancellationToken.None);
 
 foreach (var f in new[] { "model.json", "weights.dat" }) File.Copy(Path.Combine(result.PackageDirectory, f), Path.Combine(here, f), overwrite: true);
