@@ -28,7 +28,6 @@ public sealed class DicomClient : IAsyncDisposable
     private readonly DicomConnection _connection;
     private readonly DicomClientOptions _options;
     private readonly Task _loop;
-    private readonly CancellationTokenSource _stop = new();
     private int _nextMessageId;
 
     private DicomClient(DicomConnection connection, DicomClientOptions options, Task loop)
@@ -341,7 +340,6 @@ public sealed class DicomClient : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopOwned?.Dispose();
-        _stop.Dispose();
     }
 
     /// <summary>C-ECHO in its own association.</summary>
