@@ -114,4 +114,28 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
         var one = Assert.Single(received);
         Assert.Equal(await Dcmdump.DataSetAsync(Tools.TestFile("CT_small.dcm")), await Dcmdump.DataSetAsync(one.Path));
     }
+
+    [Fact]
+    public async Task Cancelling_a_find_sends_c_cancel_and_leaves_the_association_usable()
+    {
+        var identifier = new DicomDataset();
+        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, "");
+        var find = new CFindRequest(QueryRetrieveLevel.Study, identifier);
+        var echo = new CEchoRequest();
+        await using var client = await DicomClient.ConnectForAsync(Options, [find, echo]);
+        using var cts = new CancellationTokenSource();
+        var seen = 0;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var rsp in client.SendAsync(find, cts.Token))
+            {
+                seen++;
+                await cts.CancelAsync();
+            }
+        });
+        Assert.Equal(1, seen);
+        Assert.True(client.IsConnected);
+        Assert.True((await client.SendForFinalAsync(echo)).Status.IsSuccess);
+        await client.ReleaseAsync();
+    }
 }

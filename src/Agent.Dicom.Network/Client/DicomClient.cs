@@ -276,9 +276,16 @@ public sealed class DicomClient : IAsyncDisposable
                     }
                 }
                 if (response is null) continue;
-                if (cancelSent && response.Status.IsFinal)
+                if (!cancelSent && cancellationToken.IsCancellationRequested && request.IsCancellable && !response.Status.IsFinal)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    cancelSent = true;
+                    await SendCancelAsync(pc.Id, id).ConfigureAwait(false);
+                }
+                if (cancelSent)
+                {
+                    // Cancelled: drain what the peer still sends until its final response, then report the cancellation.
+                    if (response.Status.IsFinal) cancellationToken.ThrowIfCancellationRequested();
+                    continue;
                 }
                 yield return response;
                 if (response.Status.IsFinal) yield break;
