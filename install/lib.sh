@@ -18,4 +18,6 @@ ensure_apt() {
 # TorchSharp shim on Debian 12 (see src/Agent.Inference/Native/README.md), g++ to build that shim.
 RUNTIME_PACKAGES=(postgresql-15 patchelf g++)
 # What the test suite additionally talks to: real DICOM peers and independent validators.
-TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps)
+# python3-torch: the PyTorch twin of the U-Net (state_dict loading test, inference benchmark reference).
+# dcm2niix: independent cross-check of phantom geometry.
+TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps python3-torch dcm2niix)

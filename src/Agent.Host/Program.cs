@@ -1,10 +1,11 @@
+using Agent.Host.Cli;
+
 namespace Agent.Host;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("agent: commands arrive with the host issue; nothing to run yet.");
-        return args.Length == 0 ? 0 : 2;
+        return await CliApp.RunAsync(args, CliContext.FromConsole(), CancellationToken.None).ConfigureAwait(false);
     }
 }

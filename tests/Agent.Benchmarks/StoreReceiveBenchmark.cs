@@ -15,6 +15,7 @@ namespace Agent.Benchmarks;
 /// </summary>
 public static class StoreReceiveBenchmark
 {
+    [BenchmarkCommand("store-receive", "[SLICES]")]
     public static async Task<int> RunAsync(string[] args)
     {
         int slices = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 500;

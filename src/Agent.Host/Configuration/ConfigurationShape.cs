@@ -1,0 +1,81 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace Agent.Host.Configuration;
+
+/// <summary>
+/// Checks the keys under <c>Agent</c> before binding: unknown keys (typos such as <c>Agent:Dicom:Prot</c>) and values
+/// that cannot convert to the option's type. The binder would otherwise ignore the first and throw on the second
+/// one key at a time; administrators want every mistake, with its key, in one go.
+/// </summary>
+public static class ConfigurationShape
+{
+    public static readonly IReadOnlyDictionary<string, Type> Sections = new Dictionary<string, Type>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Dicom"] = typeof(DicomOptions),
+        ["Storage"] = typeof(StorageOptions),
+        ["Database"] = typeof(DatabaseOptions),
+        ["Jobs"] = typeof(JobsOptions),
+    };
+
+    /// <summary>Every shape error, and the keys to leave out so the rest can still be bound and range-checked.</summary>
+    public static (IReadOnlyList<string> Errors, IReadOnlySet<string> BadKeys) Check(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        var bad = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in configuration.GetSection("Agent").GetChildren())
+        {
+            if (!Sections.TryGetValue(section.Key, out var type))
+            {
+                errors.Add($"{section.Path} is not a known section (known: {string.Join(", ", Sections.Keys.Select(k => "Agent:" + k))})");
+                bad.Add(section.Path);
+                continue;
+            }
+            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+            foreach (var key in section.GetChildren())
+            {
+                var property = properties.Find(p => string.Equals(p.Name, key.Key, StringComparison.OrdinalIgnoreCase));
+                if (property is null)
+                {
+                    errors.Add($"{key.Path} is not a known setting (known: {string.Join(", ", properties.Select(p => p.Name))})");
+                    bad.Add(key.Path);
+                    continue;
+                }
+                if (key.Value is null)
+                {
+                    if (key.GetChildren().Any())
+                    {
+                        errors.Add($"{key.Path} must be a single value, not a section");
+                        bad.Add(key.Path);
+                    }
+                    continue;
+                }
+                if (ConversionProblem(property.PropertyType, key.Value) is { } problem)
+                {
+                    errors.Add($"{key.Path} {problem}");
+                    bad.Add(key.Path);
+                }
+            }
+        }
+        return (errors, bad);
+    }
+
+    private static string? ConversionProblem(Type type, string value)
+    {
+        if (type == typeof(int))
+            return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : $"must be an integer, got '{value}'";
+        if (type == typeof(long))
+            return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : $"must be an integer, got '{value}'";
+        if (type == typeof(bool))
+            return bool.TryParse(value, out _) ? null : $"must be true or false, got '{value}'";
+        if (type.IsEnum)
+        {
+            var names = Enum.GetNames(type);
+            return names.Any(n => string.Equals(n, value, StringComparison.OrdinalIgnoreCase))
+                ? null
+                : $"must be one of {string.Join(", ", names)}, got '{value}'";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,79 @@
+using System.Net;
+using Agent.Dicom.Network.Server;
+using Agent.Dicom.Network.Services;
+using Agent.Host.Configuration;
+using Agent.Host.Ingest;
+using Agent.Host.Logging;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Host.Hosting;
+
+/// <summary>
+/// The DICOM SCP as a hosted service. Before listening it repairs the store/index after a crash; on stop the
+/// server finishes in-flight C-STOREs, then pending association records are written (the database stops after this).
+/// </summary>
+internal sealed class DicomServerService : IHostedService, IAsyncDisposable
+{
+    private readonly AgentSettings _settings;
+    private readonly DatabaseAccess _database;
+    private readonly InstanceStore _store;
+    private readonly ILoggerFactory _loggers;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private DicomServer? _server;
+    private AssociationTracker? _tracker;
+
+    public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
+    {
+        _settings = settings;
+        _database = database;
+        _store = store;
+        _time = time;
+        _loggers = loggers;
+        _logger = loggers.CreateLogger<DicomServerService>();
+    }
+
+    /// <summary>The port actually listened on (resolves Agent:Dicom:Port = 0).</summary>
+    public int Port => _server?.Port ?? 0;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var dicom = _settings.Dicom;
+        var bind = IPAddress.Parse(dicom.BindAddress);
+        var reader = new DicomHeaderReader();
+        var index = new PostgresInstanceIndex(_database, _settings.Storage);
+        _tracker = new AssociationTracker(_database, AssociationTracker.DefaultNode(bind, dicom.Port, dicom.AeTitle));
+
+        var repaired = await new StoreReconciler(_store, reader, index, _database).ReconcileAsync(_tracker.Node, cancellationToken).ConfigureAwait(false);
+        if (repaired > 0) Log.Reconciled(_logger, repaired);
+
+        var pipeline = new IngestPipeline(_store, reader, index, _settings.Storage.DuplicatePolicy, _time, _loggers.CreateLogger<IngestPipeline>());
+        var watermark = new DiskWatermark(_store.DataFolder, _settings.Storage.MinFreeSpaceMB, _loggers.CreateLogger<DiskWatermark>());
+        _server = new DicomServer(new DicomServerOptions
+        {
+            BindAddress = bind,
+            Port = dicom.Port,
+            AeTitle = dicom.AeTitle.Trim(),
+            MaxAssociations = dicom.MaxAssociations,
+        }, new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
+        _server.AssociationClosed += _tracker.Closed;
+        await _server.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Last line of start-up, the one to wait for: everything before it (data folder, database) is ready.
+        Log.Database(_logger, _database.Description);
+        Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_server is null) return;
+        Log.Stopping(_logger);
+        await _server.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_tracker is not null) await _tracker.DrainAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace Agent.Host.Ingest;
+
+/// <summary>
+/// fsync of a directory, so a rename or a newly created entry survives power loss. .NET has no API for it
+/// (FileStream refuses directories), hence a few lines of libc.
+/// </summary>
+internal static partial class DirectorySync
+{
+    public static void Flush(string directory)
+    {
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS()) return; // Windows: NTFS journals metadata.
+        var fd = Open(directory, 0 /* O_RDONLY */);
+        if (fd < 0) throw new IOException($"cannot open directory {directory} to sync it (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,276 @@
+using Dapper;
+using Npgsql;
+
+namespace Agent.Storage.Queue;
+
+/// <summary>
+/// Outbox of C-STOREs: each (output, destination) pair is delivered by exactly one sender at a time, retried with
+/// backoff up to its attempt limit, and every attempt is recorded in <c>delivery_attempts</c> (with the DIMSE
+/// status). Same leasing, fencing and state machine as <see cref="JobQueue"/>; notifies <see cref="NotificationChannel"/>.
+/// </summary>
+public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
+{
+    /// <summary>LISTEN channel notified (payload: delivery id) when a delivery becomes queued.</summary>
+    public const string NotificationChannel = "agent_deliveries";
+
+    private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
+
+    private const string ExpiredFilter = "lease_expires_at < now()";
+
+    // Expired leases go back to the queue (or fail on their last attempt) and leave an attempt row behind.
+    private const string ReclaimSql = $"""
+        WITH x AS (
+            SELECT id, attempts, lease_owner, attempt_started_at FROM deliveries
+            WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED),
+        u AS (
+            UPDATE deliveries d SET
+                   state = CASE WHEN d.attempts >= d.max_attempts THEN 'failed' ELSE 'queued' END,
+                   finished_at = CASE WHEN d.attempts >= d.max_attempts THEN now() END,
+                   last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' reclaimed (sender crashed, hung or lost the database)',
+                   next_attempt_at = now(), {ClearLease}
+            FROM x WHERE d.id = x.id RETURNING d.id)
+        INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, error)
+        SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease reclaimed'
+        FROM x JOIN u ON u.id = x.id
+        """;
+
+    private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+
+    /// <summary>Queues delivery of an output to a destination; idempotent per (output, destination).</summary>
+    public async Task<EnqueueResult> EnqueueAsync(long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, outputId, destination, priority, maxAttempts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (job completion with its outputs).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
+        for (var i = 0; i < 3; i++)
+        {
+            var row = await conn.QuerySingleOrDefaultAsync<(long Id, bool Created)?>(new CommandDefinition(
+                """
+                WITH ins AS (
+                    INSERT INTO deliveries (output_id, destination, priority, max_attempts) VALUES (@outputId, @destination, @priority, @maxAttempts)
+                    ON CONFLICT (output_id, destination) DO NOTHING RETURNING id)
+                SELECT id, true FROM ins
+                UNION ALL SELECT id, false FROM deliveries WHERE output_id = @outputId AND destination = @destination
+                LIMIT 1
+                """,
+                new { outputId, destination, priority, maxAttempts },
+                tx,
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            if (row is { } r)
+            {
+                return new EnqueueResult(r.Id, r.Created);
+            }
+        }
+
+        throw new StorageConflictException($"Delivery of output {outputId} to {destination} could not be queued");
+    }
+
+    /// <summary>Reclaims expired leases, then leases the next ready delivery (optionally only for some destinations).</summary>
+    public async Task<DeliveryLease?> TryLeaseAsync(
+        string owner, TimeSpan leaseDuration, IReadOnlyCollection<string>? destinations, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(owner);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(leaseDuration, TimeSpan.Zero);
+        var filter = destinations is null ? string.Empty : "AND destination = ANY(@destinations)";
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.QuerySingleOrDefaultAsync<DeliveryLease>(new CommandDefinition(
+            $"""
+            {ReclaimSql};
+            UPDATE deliveries d SET state = 'running', attempts = d.attempts + 1, lease_owner = @owner, lease_token = @token,
+                   lease_expires_at = now() + @leaseSeconds * interval '1 second',
+                   started_at = COALESCE(d.started_at, now()), attempt_started_at = now()
+            FROM (SELECT id FROM deliveries WHERE state = 'queued' AND next_attempt_at <= now() {filter}
+                  ORDER BY priority DESC, next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) n, outputs o
+            WHERE d.id = n.id AND o.id = d.output_id
+            RETURNING {DeliveryLease.Columns}
+            """,
+            new { owner, token = Guid.NewGuid(), leaseSeconds = leaseDuration.TotalSeconds, destinations = destinations?.ToArray() },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Heartbeat. False: the lease is lost; stop sending.</summary>
+    public async Task<bool> RenewAsync(DeliveryLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var expires = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
+            """
+            UPDATE deliveries SET lease_expires_at = now() + @leaseSeconds * interval '1 second'
+            WHERE id = @Id AND lease_token = @Token AND state = 'running' RETURNING lease_expires_at
+            """,
+            new { lease.Id, lease.Token, leaseSeconds = leaseDuration.TotalSeconds },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        if (expires is { } e)
+        {
+            lease.LeaseExpiresAt = e;
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Records a successful C-STORE (with its DIMSE status, e.g. 0x0000 or a warning). False: lease lost.</summary>
+    public async Task<bool> CompleteAsync(DeliveryLease lease, int dimseStatus, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
+            $"""
+            WITH u AS (
+                UPDATE deliveries SET state = 'succeeded', finished_at = now(), last_dimse_status = @dimseStatus, last_error = NULL, {ClearLease}
+                WHERE id = @Id AND lease_token = @Token AND state = 'running' RETURNING id, attempts, attempt_started_at),
+            ins AS (
+                INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status)
+                SELECT id, attempts, @Owner, COALESCE(attempt_started_at, now()), true, @dimseStatus FROM u RETURNING 1)
+            SELECT count(*) FROM ins
+            """,
+            new { lease.Id, lease.Token, lease.Owner, dimseStatus },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>
+    /// Records a failed attempt (with the DIMSE status when the peer answered): queued again after the backoff, or
+    /// failed when attempts are used up or <paramref name="permanent"/> (e.g. the destination refused the SOP class).
+    /// </summary>
+    public async Task<FailResult> FailAsync(
+        DeliveryLease lease, string error, int? dimseStatus, bool permanent, RetryPolicy policy, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        ArgumentNullException.ThrowIfNull(policy);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await conn.QuerySingleOrDefaultAsync<(string State, DateTime NextAttemptAt)?>(new CommandDefinition(
+            $"""
+            WITH u AS (
+                UPDATE deliveries SET
+                       state = CASE WHEN @permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                       finished_at = CASE WHEN @permanent OR attempts >= max_attempts THEN now() END,
+                       next_attempt_at = now() + @delaySeconds * interval '1 second',
+                       last_error = @error, last_dimse_status = @dimseStatus, {ClearLease}
+                WHERE id = @Id AND lease_token = @Token AND state = 'running'
+                RETURNING id, attempts, attempt_started_at, state, next_attempt_at),
+            ins AS (
+                INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status, error)
+                SELECT id, attempts, @Owner, COALESCE(attempt_started_at, now()), false, @dimseStatus, @error FROM u)
+            SELECT state, next_attempt_at FROM u
+            """,
+            new
+            {
+                lease.Id,
+                lease.Token,
+                lease.Owner,
+                permanent,
+                error = ErrorText.Bound(error),
+                dimseStatus,
+                delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is { } r
+            ? new FailResult(true, r.State, r.State == WorkState.Queued ? r.NextAttemptAt : null)
+            : new FailResult(false, null, null);
+    }
+
+    /// <summary>Gives a delivery back unfinished without using up an attempt (graceful shutdown). False: lease lost.</summary>
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            WHERE id = @Id AND lease_token = @Token AND state = 'running'
+            """,
+            new { lease.Id, lease.Token },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
+    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+            """
+            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
+            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'),
+                               (SELECT min(lease_expires_at) FROM deliveries WHERE state = 'running')) AS due) d
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
+    }
+
+    /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
+    public async Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
+            WHERE id = @deliveryId AND state IN ('queued', 'running')
+            """,
+            new { deliveryId, reason = ErrorText.Bound(reason) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Operator retry of a failed or cancelled delivery with fresh attempts.</summary>
+    public async Task<bool> RequeueAsync(long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE deliveries SET state = 'queued', attempts = 0, next_attempt_at = now(), finished_at = NULL WHERE id = @deliveryId AND state IN ('failed', 'cancelled')",
+            new { deliveryId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Reclaims deliveries whose sender stopped renewing; returns how many.</summary>
+    public async Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At start-up, puts back the deliveries still leased to this node's previous (killed) process; see
+    /// <see cref="JobQueue.ReclaimOwnedByAsync"/> for when this is safe.
+    /// </summary>
+    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
+            new { ownerPrefix },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<DeliveryInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<DeliveryInfo>(new CommandDefinition(
+            $"SELECT {DeliveryInfo.Columns} FROM deliveries WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
+    }
+
+    /// <summary>A delivery by id, or null.</summary>
+    public async Task<DeliveryInfo?> GetAsync(long deliveryId, CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.QuerySingleOrDefaultAsync<DeliveryInfo>(new CommandDefinition(
+            $"SELECT {DeliveryInfo.Columns} FROM deliveries WHERE id = @deliveryId",
+            new { deliveryId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+}

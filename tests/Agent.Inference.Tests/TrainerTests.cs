@@ -1,0 +1,99 @@
+using Agent.Imaging;
+using Agent.Inference.Packages;
+using Agent.Inference.Training;
+
+namespace Agent.Inference.Tests;
+
+public sealed class TrainerTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("infer-train-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    /// <summary>A "liver" ball (HU 100) and a "spleen" box (HU 250) at random places in noisy soft tissue.</summary>
+    internal static TrainingCase BlobCase(int seed)
+    {
+        var rng = new Random(seed);
+        var g = new ImageGeometry((28, 28, 20), (2, 2, 2), (0, 0, 0), ImageGeometry.IdentityDirection);
+        var image = new Volume(g);
+        var labels = new LabelVolume(g);
+        int bx = rng.Next(9, 19), by = rng.Next(9, 19), bz = rng.Next(8, 12), r = rng.Next(5, 8);
+        int sx = rng.Next(1, 19), sy = rng.Next(1, 19), sz = rng.Next(1, 11);
+        for (int z = 0; z < 20; z++)
+        {
+            for (int y = 0; y < 28; y++)
+            {
+                for (int x = 0; x < 28; x++)
+                {
+                    float hu = -50 + (float)(rng.NextDouble() * 40 - 20);
+                    byte l = 0;
+                    if (x >= sx && x < sx + 8 && y >= sy && y < sy + 8 && z >= sz && z < sz + 8) { hu += 300; l = 2; }
+                    if ((x - bx) * (x - bx) + (y - by) * (y - by) + (z - bz) * (z - bz) <= r * r) { hu = 100 + (float)(rng.NextDouble() * 40 - 20); l = 1; }
+                    image.At(x, y, z) = hu;
+                    labels.At(x, y, z) = l;
+                }
+            }
+        }
+        return new TrainingCase($"blob-{seed}", image, labels);
+    }
+
+    internal static ModelManifest BlobManifest() => ModelPackageTests.SmallManifest() with
+    {
+        Architecture = new ArchitectureSpec { Features = [8, 16, 32] },
+        PatchSize = [16, 16, 16],
+        Labels = AbdomenLabels.All.Take(2).ToArray(),
+    };
+
+    [Fact]
+    public async Task Training_on_simple_blobs_reaches_a_useful_Dice_and_writes_package_report_and_plot()
+    {
+        var progress = new List<TrainingProgress>();
+        var trainer = new Trainer(BlobManifest(), new TrainingOptions
+        {
+            OutputDirectory = folder, Epochs = 6, IterationsPerEpoch = 8, BatchSize = 2, LearningRate = 3e-3, ForegroundFraction = 0.5, Device = "cpu",
+        }, new SyncProgress(progress));
+        var train = Enumerable.Range(1, 4).Select(BlobCase).ToArray();
+        var val = new[] { BlobCase(100) };
+
+        var result = await trainer.TrainAsync(train, val, CancellationToken.None);
+
+        Assert.Equal(6, result.History.Count);
+        var curve = string.Join("; ", result.History.Select(h => $"{h.Epoch}: loss {h.TrainLoss:F3} liver {h.ValidationDice!["liver"]:F2} spleen {h.ValidationDice["spleen"]:F2}"));
+        Assert.True(result.BestValidationDice["liver"] > 0.5, curve);
+        Assert.True(result.BestValidationDice["spleen"] > 0.4, curve);
+        Assert.Equal(6 * 8 + 6, progress.Count);
+        Assert.True(File.Exists(result.ReportPath));
+        Assert.Contains("| Dice liver | Dice spleen |", await File.ReadAllTextAsync(result.ReportPath), StringComparison.Ordinal);
+        var png = await File.ReadAllBytesAsync(result.PlotPath);
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png.Take(4));
+        var package = await ModelPackage.LoadAsync(result.PackageDirectory, CancellationToken.None);
+        Assert.Equal("torchsharp", package.Manifest.Weights.Format);
+    }
+
+    [Fact]
+    public async Task Training_resumes_from_the_last_checkpoint_instead_of_starting_over()
+    {
+        var train = new[] { BlobCase(1), BlobCase(2) };
+        var options = new TrainingOptions { OutputDirectory = folder, Epochs = 2, IterationsPerEpoch = 2, Device = "cpu" };
+        var first = await new Trainer(BlobManifest(), options).TrainAsync(train, [BlobCase(3)], CancellationToken.None);
+
+        var progress = new List<TrainingProgress>();
+        var second = await new Trainer(BlobManifest(), options with { Epochs = 3 }, new SyncProgress(progress))
+            .TrainAsync(train, [BlobCase(3)], CancellationToken.None);
+
+        Assert.Equal(3, second.History.Count);
+        Assert.Equal(first.History[1].TrainLoss, second.History[1].TrainLoss);
+        Assert.All(progress, p => Assert.Equal(3, p.Epoch));
+    }
+
+    [Fact]
+    public void Flipping_left_and_right_swaps_the_left_and_right_kidney_labels()
+    {
+        Assert.Equal(new long[] { 0, 1, 2, 4, 3 }, Augmenter.LateralSwapTable(AbdomenLabels.All));
+    }
+
+    private sealed class SyncProgress(List<TrainingProgress> sink) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => sink.Add(value);
+    }
+}
