@@ -251,3 +251,31 @@ public class FileCancellationTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DicomFile.ReadAsync(stream, null, cts.Token));
     }
 }
+
+public class FilePreambleTests
+{
+    [Fact]
+    public void A_zero_preamble_without_dicm_is_skipped()
+    {
+        var b = new DicomBytes().Raw(new byte[128]).Explicit(0x00080060, "CS", "CT").Explicit(0x00100010, "PN", "A^B ");
+        var file = DicomFile.Read(b.ToArray());
+        Assert.Equal(2, file.Dataset.Count);
+        Assert.Equal("CT", file.Dataset.GetString(new DicomTag(0x00080060)));
+    }
+}
+
+public class DeflateStreamingTests
+{
+    [Fact]
+    public void Stop_at_on_a_deflated_file_inflates_only_the_header()
+    {
+        var ds = SampleDatasets.Ct();
+        ds.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, new byte[8 << 20]);
+        using var ms = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(ms);
+        var options = new IO.DicomReaderOptions { StopAt = DicomTags.PixelData, MaxDecompressedLength = 1 << 20 };
+        var file = DicomFile.Read(ms.ToArray(), options);
+        Assert.Equal("Doe^John", file.Dataset.GetString(DicomTags.PatientName));
+        Assert.Throws<DicomFormatException>(() => DicomFile.Read(ms.ToArray(), new IO.DicomReaderOptions { MaxDecompressedLength = 1 << 20 }));
+    }
+}

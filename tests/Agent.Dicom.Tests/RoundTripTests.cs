@@ -48,6 +48,19 @@ public sealed class RoundTripTests : IDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ParsedFiles))]
+    public void Corpus_file_reads_back_identically_with_defined_length_sequences(string name)
+    {
+        var original = DicomFile.Open(Corpus.Path(name));
+        var syntax = original.TransferSyntax.IsEncapsulated || original.TransferSyntax.IsDeflated
+            ? original.TransferSyntax
+            : DicomTransferSyntax.ExplicitVRLittleEndian;
+        using var ms = new MemoryStream();
+        original.WithTransferSyntax(syntax).Save(ms, new IO.DicomWriterOptions { DefinedLengthSequences = true });
+        SampleDatasets.AssertSame(original.Dataset, DicomFile.Read(ms.ToArray()).Dataset);
+    }
+
     [Fact]
     public async Task Async_save_writes_the_same_bytes_as_save()
     {

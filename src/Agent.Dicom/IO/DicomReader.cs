@@ -50,8 +50,14 @@ public sealed partial class DicomReader
     {
         options ??= DicomReaderOptions.Default;
         var source = new DicomByteSource(data);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
-        new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        if (!syntax.IsDeflated)
+        {
+            new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+            return;
+        }
+        using var inflating = DicomInflater.Open(source, options);
+        using var inflated = new DicomByteSource(inflating, allowLazy: false);
+        new DicomReader(inflated, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
     }
 
     /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks; every value is loaded).</summary>
@@ -70,8 +76,9 @@ public sealed partial class DicomReader
     {
         options ??= DicomReaderOptions.Default;
         using var streamSource = new DicomByteSource(stream, allowLazy: false);
-        var source = syntax.IsDeflated ? new DicomByteSource(DicomInflater.Inflate(streamSource, options, cancellationToken)) : streamSource;
-        var reader = new DicomReader(source, options, observer, cancellationToken);
+        using var inflating = syntax.IsDeflated ? DicomInflater.Open(streamSource, options) : null;
+        using var inflated = inflating is null ? null : new DicomByteSource(inflating, allowLazy: false);
+        var reader = new DicomReader(inflated ?? streamSource, options, observer, cancellationToken);
         reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
         return reader.Stopped;
     }

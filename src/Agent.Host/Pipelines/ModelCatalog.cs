@@ -15,7 +15,8 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
     /// <summary>The package folder, or null when no package has that name (and version).</summary>
     public async Task<string?> FindAsync(string name, string? version, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(name) && File.Exists(Path.Combine(name, ModelPackage.ManifestFileName))) return Path.GetFullPath(name);
+        // A path is taken as a package folder as is: loading it then says what is wrong with it.
+        if (version is null && (Directory.Exists(name) || name.Contains('/', StringComparison.Ordinal))) return Path.GetFullPath(name);
         var found = new List<(Version? Parsed, string Text, string Folder)>();
         foreach (var root in roots.Where(Directory.Exists))
         {

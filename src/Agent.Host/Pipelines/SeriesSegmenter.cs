@@ -2,11 +2,9 @@ using System.Diagnostics;
 using Agent.Dicom;
 using Agent.Imaging;
 using Agent.Imaging.Nifti;
-using Agent.Imaging.Postprocessing;
 using Agent.Imaging.Series;
 using Agent.Inference;
 using Agent.Inference.Packages;
-using Agent.Inference.SlidingWindow;
 using Agent.Results.Coding;
 using Agent.Results.Common;
 using Agent.Results.Segmentation;
@@ -39,7 +37,8 @@ public sealed record SegmentationRun(
 /// </summary>
 public static class SeriesSegmenter
 {
-    public static async Task<SegmentationRun> RunAsync(IReadOnlyList<string> files, SegmentationModel model, string outputFolder, CancellationToken cancellationToken)
+    public static async Task<SegmentationRun> RunAsync(IReadOnlyList<string> files, SegmentationModel model, string outputFolder, CancellationToken cancellationToken,
+        bool postProcess = true, string? labelsPath = null)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(model);
@@ -65,14 +64,12 @@ public static class SeriesSegmenter
         var volume = series.Volume!;
         timings["volume_ms"] = Lap();
 
-        var labels = await model.SegmentAsync(volume, new TrilinearResampler(), cancellationToken).ConfigureAwait(false);
+        // Inference includes the manifest's recommended post-processing (SegmentationModel applies it on the input grid).
+        var labels = await model.SegmentAsync(volume, postProcess, cancellationToken).ConfigureAwait(false);
         timings["inference_ms"] = Lap();
 
-        PostProcessor.Apply(labels, PostProcessing(model.Package.Manifest, volume.Geometry));
-        timings["postprocess_ms"] = Lap();
-
         Directory.CreateDirectory(outputFolder);
-        var labelsPath = Path.Combine(outputFolder, "labels.nii.gz");
+        labelsPath ??= Path.Combine(outputFolder, "labels.nii.gz");
         NiftiFile.Write(labelsPath, labels);
         var counts = model.Package.Manifest.Labels.ToDictionary(l => l.Name, l => labels.Labels.LongCount(v => v == l.Value), StringComparer.Ordinal);
 
@@ -100,19 +97,4 @@ public static class SeriesSegmenter
         {
             TypeModifier = l.Laterality is { } m ? new Code(m.Scheme, m.Code, m.Meaning) : null,
         };
-
-    // The manifest speaks millimetres; morphology works in voxels of the output grid (the finest axis decides).
-    private static Dictionary<byte, LabelPostProcessing> PostProcessing(ModelManifest manifest, ImageGeometry grid)
-    {
-        var voxel = Math.Min(grid.Spacing.X, Math.Min(grid.Spacing.Y, grid.Spacing.Z));
-        static int Radius(double mm, double voxel) => mm <= 0 ? 0 : Math.Max(1, (int)Math.Round(mm / voxel));
-        return manifest.Labels.ToDictionary(l => (byte)l.Value, l => new LabelPostProcessing
-        {
-            KeepLargestComponent = l.PostProcessing.LargestComponent,
-            MinComponentMillilitres = l.PostProcessing.MinComponentMl ?? 0,
-            FillHoles = l.PostProcessing.FillHoles,
-            OpeningRadius = Radius(l.PostProcessing.OpeningMm, voxel),
-            ClosingRadius = Radius(l.PostProcessing.ClosingMm, voxel),
-        });
-    }
 }

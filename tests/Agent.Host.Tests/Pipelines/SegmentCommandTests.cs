@@ -26,7 +26,7 @@ public sealed class SegmentCommandTests
         var (code, output, error) = await RunAsync(home.Path, "segment", Path.Combine(phantom, "dicom"), "--out", outDir, "--model", "tiny-ct@0.1.0", "--device", "cpu");
 
         Assert.True(code == ExitCodes.Ok, error + output);
-        Assert.Contains("model tiny-ct@0.1.0", output, StringComparison.Ordinal);
+        Assert.Contains("model tiny-ct 0.1.0 on cpu", output, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("inference_ms", output, StringComparison.Ordinal);
         var labels = NiftiFile.ReadLabels(Path.Combine(outDir, "labels.nii.gz"));
         var image = NiftiFile.ReadVolume(Path.Combine(phantom, "image.nii.gz"));
@@ -41,6 +41,6 @@ public sealed class SegmentCommandTests
         Directory.CreateDirectory(Path.Combine(home.Path, "in"));
         var (code, _, error) = await RunAsync(home.Path, "segment", Path.Combine(home.Path, "in"), "--out", Path.Combine(home.Path, "out"), "--model", "nope@9");
         Assert.Equal(ExitCodes.Failure, code);
-        Assert.Contains("no model package 'nope@9'", error, StringComparison.Ordinal);
+        Assert.Contains("agent segment: model: no model package 'nope@9'", error, StringComparison.Ordinal);
     }
 }
