@@ -14,6 +14,7 @@ public static class RoutingRegistration
         services.AddSingleton(options);
         services.AddSingleton<SeriesArrivals>();
         services.AddSingleton<Jobs.IJobHandler, Pipelines.SegmentSeriesJob>();
+        services.AddSingleton<Jobs.IJobHandler>(_ => new Pipelines.NotifyJob(new HttpClient()));
         if (!options.Enabled) return services;
         var path = Path.IsPathRooted(options.RulesFile) ? options.RulesFile : Path.Combine(settings.Home, options.RulesFile);
         if (!File.Exists(path))
