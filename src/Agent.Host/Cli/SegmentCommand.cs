@@ -16,7 +16,7 @@ internal static class SegmentCommand
     {
         var input = new Argument<DirectoryInfo>("input") { Description = "Folder of DICOM files (one series; searched recursively)" };
         var output = new Option<string>("--out") { Description = "Output folder (labels.nii.gz, seg.dcm), or a .nii/.nii.gz file for the labels (seg.dcm goes next to it)", Required = true };
-        var model = new Option<string>("--model") { Description = "Model NAME, NAME@VERSION or package folder", DefaultValueFactory = _ => "abdomen-ct" };
+        var model = new Option<string>("--model") { Description = "Model NAME, NAME@VERSION or package folder", DefaultValueFactory = _ => "abdomen-ct-3d" };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda:N", DefaultValueFactory = _ => "auto" };
         var raw = new Option<bool>("--no-postprocess") { Description = "Skip the manifest's recommended post-processing" };
         var command = new Command("segment", "Segment a DICOM series offline: writes the label volume (NIfTI) and a DICOM-SEG") { input, output, model, device, raw };
