@@ -8,7 +8,7 @@ var stale = 0;
 foreach (var (path, content) in GeneratedFiles.Render(root))
 {
     var full = Path.Combine(root, path);
-    var current = File.Exists(full) ? File.ReadAllText(full) : null;
+    var current = File.Exists(full) ? File.ReadAllText(full).Replace("\r\n", "\n", StringComparison.Ordinal) : null;
     if (current == content)
     {
         Console.WriteLine($"up to date  {path}");

@@ -37,7 +37,8 @@ public sealed class MemoryBuffer(ReadOnlyMemory<byte> bytes) : DicomBuffer
 /// </summary>
 public sealed class FileRangeBuffer(string path, long offset, long length, int swapUnit = 1) : DicomBuffer
 {
-    private ReadOnlyMemory<byte>? _loaded;
+    // A reference, not a struct, so concurrent first reads never see a torn value.
+    private byte[]? _loaded;
 
     public string Path { get; } = path;
     public long Offset { get; } = offset;
@@ -50,10 +51,16 @@ public sealed class FileRangeBuffer(string path, long offset, long length, int s
             if (_loaded is { } m) return m;
             if (Length > Array.MaxLength) throw new DicomFormatException($"value of {Length} bytes is too large to load", Offset);
             var bytes = new byte[Length];
-            using (var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess))
+            try
             {
+                using var fs = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.RandomAccess);
                 fs.Position = Offset;
                 fs.ReadExactly(bytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // The file changed or vanished since it was parsed: the value is gone, report it like bad data.
+                throw new DicomFormatException($"cannot load a {Length}-byte value from {Path}: {ex.Message}", Offset, ex);
             }
             if (swapUnit > 1) ByteSwap.InPlace(bytes, swapUnit);
             _loaded = bytes;

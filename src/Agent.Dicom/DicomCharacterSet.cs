@@ -59,7 +59,7 @@ public sealed class DicomCharacterSet
     private static DicomCharacterSet Create(string[] terms)
     {
         var warnings = new List<string>();
-        var resolved = new List<CharacterSetTerms.Term>();
+        var resolved = new List<CharacterSetTerms.Term?>();
         foreach (var written in terms)
         {
             if (CharacterSetTerms.TryResolve(written, out var term, out var corrected))
@@ -70,7 +70,7 @@ public sealed class DicomCharacterSet
             else
             {
                 warnings.Add($"unknown Specific Character Set '{written}', ignored");
-                resolved.Add(null!);
+                resolved.Add(null);
             }
         }
 
@@ -128,7 +128,8 @@ public sealed class DicomCharacterSet
     {
         if (_iso2022 is not null) return _iso2022.Encode(text, vr, out lossless);
         var bytes = _standAlone!.GetBytes(text);
-        lossless = _standAlone.CodePage == Encoding.UTF8.CodePage || _standAlone.GetString(bytes) == text;
+        // Round trip rather than trusting the code page: even UTF-8 replaces lone surrogates.
+        lossless = _standAlone.GetString(bytes) == text;
         return bytes;
     }
 

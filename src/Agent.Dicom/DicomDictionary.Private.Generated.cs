@@ -10,2903 +10,2832 @@ public static partial class DicomDictionary
 {
     private const int GeneratedPrivateEntryCount = 2825;
 
-    private static PrivateEntry[] CreateGeneratedPrivateEntries()
-    {
-        var e = new PrivateEntry[GeneratedPrivateEntryCount];
-        FillPrivate0(e);
-        FillPrivate1(e);
-        FillPrivate2(e);
-        FillPrivate3(e);
-        FillPrivate4(e);
-        FillPrivate5(e);
-        FillPrivate6(e);
-        FillPrivate7(e);
-        return e;
-    }
-
-    private static void FillPrivate0(PrivateEntry[] e)
-    {
-        e[0] = new("1.2.840.113681", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "CRImageParamsCommon", false));
-        e[1] = new("1.2.840.113681", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "CRImageIPParamsSingle", false));
-        e[2] = new("1.2.840.113681", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "CRImageIPParamsLeft", false));
-        e[3] = new("1.2.840.113681", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "CRImageIPParamsRight", false));
-        e[4] = new("1.2.840.113708.794.1.1.2.0", new(0x00870010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MediaType", false));
-        e[5] = new("1.2.840.113708.794.1.1.2.0", new(0x00870020, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MediaLocation", false));
-        e[6] = new("1.2.840.113708.794.1.1.2.0", new(0x00870050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "EstimatedRetrieveTime", false));
-        e[7] = new("ACUSON", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[8] = new("ACUSON", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[9] = new("ACUSON", new(0x00090002, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[10] = new("ACUSON", new(0x00090003, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[11] = new("ACUSON", new(0x00090004, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[12] = new("ACUSON", new(0x00090005, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[13] = new("ACUSON", new(0x00090006, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[14] = new("ACUSON", new(0x00090007, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[15] = new("ACUSON", new(0x00090008, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[16] = new("ACUSON", new(0x00090009, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[17] = new("ACUSON", new(0x0009000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[18] = new("ACUSON", new(0x0009000B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[19] = new("ACUSON", new(0x0009000C, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[20] = new("ACUSON", new(0x0009000D, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[21] = new("ACUSON", new(0x0009000E, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[22] = new("ACUSON", new(0x0009000F, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[23] = new("ACUSON", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[24] = new("ACUSON", new(0x00090011, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[25] = new("ACUSON", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[26] = new("ACUSON", new(0x00090013, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[27] = new("ACUSON", new(0x00090014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[28] = new("ACUSON", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[29] = new("AEGIS_DICOM_2.00", new(0x00030000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[30] = new("AEGIS_DICOM_2.00", new(0x00050000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[31] = new("AEGIS_DICOM_2.00", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[32] = new("AEGIS_DICOM_2.00", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[33] = new("AEGIS_DICOM_2.00", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[34] = new("AEGIS_DICOM_2.00", new(0x13690000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[35] = new("AGFA", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[36] = new("AGFA", new(0x00090011, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[37] = new("AGFA", new(0x00090013, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[38] = new("AGFA", new(0x00090014, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[39] = new("AGFA", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[40] = new("AGFA PACS Archive Mirroring 1.0", new(0x00310000, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "StudyStatus", false));
-        e[41] = new("AGFA PACS Archive Mirroring 1.0", new(0x00310001, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "DateTimeVerified", false));
-        e[42] = new("CAMTRONICS", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Commentline", false));
-        e[43] = new("CAMTRONICS", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EdgeEnhancementCoefficient", false));
-        e[44] = new("CAMTRONICS", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SceneText", false));
-        e[45] = new("CAMTRONICS", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageText", false));
-        e[46] = new("CAMTRONICS", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PixelShiftHorizontal", false));
-        e[47] = new("CAMTRONICS", new(0x00290080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PixelShiftVertical", false));
-        e[48] = new("CAMTRONICS", new(0x00290090, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[49] = new("CAMTRONICS IP", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[50] = new("CAMTRONICS IP", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[51] = new("CAMTRONICS IP", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[52] = new("CAMTRONICS IP", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[53] = new("CARDIO-D.R. 1.0", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FileLocation", false));
-        e[54] = new("CARDIO-D.R. 1.0", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FileSize", false));
-        e[55] = new("CARDIO-D.R. 1.0", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "AlternateImageSequence", false));
-        e[56] = new("CARDIO-D.R. 1.0", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageBlankingShape", false));
-        e[57] = new("CARDIO-D.R. 1.0", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageBlankingLeftVerticalEdge", false));
-        e[58] = new("CARDIO-D.R. 1.0", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageBlankingRightVerticalEdge", false));
-        e[59] = new("CARDIO-D.R. 1.0", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageBlankingUpperHorizontalEdge", false));
-        e[60] = new("CARDIO-D.R. 1.0", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageBlankingLowerHorizontalEdge", false));
-        e[61] = new("CARDIO-D.R. 1.0", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CenterOfCircularImageBlanking", false));
-        e[62] = new("CARDIO-D.R. 1.0", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RadiusOfCircularImageBlanking", false));
-        e[63] = new("CARDIO-D.R. 1.0", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "MaximumImageFrameSize", false));
-        e[64] = new("CARDIO-D.R. 1.0", new(0x00210013, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageSequenceNumber", false));
-        e[65] = new("CARDIO-D.R. 1.0", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "EdgeEnhancementSequence", false));
-        e[66] = new("CARDIO-D.R. 1.0", new(0x00290001, 0xFFFF00FF, GeneratedPrivateVRs.US, "2", "", "ConvolutionKernelSize", false));
-        e[67] = new("CARDIO-D.R. 1.0", new(0x00290002, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "ConvolutionKernelCoefficients", false));
-        e[68] = new("CARDIO-D.R. 1.0", new(0x00290003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EdgeEnhancementGain", false));
-        e[69] = new("CMR42 CIRCLECVI", new(0x00250010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "WorkspaceID", false));
-        e[70] = new("CMR42 CIRCLECVI", new(0x00250020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "WorkspaceTimeString", false));
-        e[71] = new("CMR42 CIRCLECVI", new(0x00250030, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "WorkspaceStream", false));
-        e[72] = new("DCMTK_ANONYMIZER", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "AnonymizerUIDMap", false));
-        e[73] = new("DCMTK_ANONYMIZER", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "AnonymizerUIDKey", false));
-        e[74] = new("DCMTK_ANONYMIZER", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "AnonymizerUIDValue", false));
-        e[75] = new("DCMTK_ANONYMIZER", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "AnonymizerPatientIDMap", false));
-        e[76] = new("DCMTK_ANONYMIZER", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AnonymizerPatientIDKey", false));
-        e[77] = new("DCMTK_ANONYMIZER", new(0x00090050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AnonymizerPatientIDValue", false));
-        e[78] = new("DIDI TO PCR 1.1", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RouteAET", false));
-        e[79] = new("DIDI TO PCR 1.1", new(0x00190023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PCRPrintScale", false));
-        e[80] = new("DIDI TO PCR 1.1", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PCRPrintJobEnd", false));
-        e[81] = new("DIDI TO PCR 1.1", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PCRNoFilmCopies", false));
-        e[82] = new("DIDI TO PCR 1.1", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PCRFilmLayoutPosition", false));
-        e[83] = new("DIDI TO PCR 1.1", new(0x00190027, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PCRPrintReportName", false));
-        e[84] = new("DIDI TO PCR 1.1", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RADProtocolPrinter", false));
-        e[85] = new("DIDI TO PCR 1.1", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RADProtocolMedium", false));
-        e[86] = new("DIDI TO PCR 1.1", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "UnprocessedFlag", false));
-        e[87] = new("DIDI TO PCR 1.1", new(0x00190091, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "KeyValues", false));
-        e[88] = new("DIDI TO PCR 1.1", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "DestinationPostprocessingFunction", false));
-        e[89] = new("DIDI TO PCR 1.1", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Version", false));
-        e[90] = new("DIDI TO PCR 1.1", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RangingMode", false));
-        e[91] = new("DIDI TO PCR 1.1", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "AbdomenBrightness", false));
-        e[92] = new("DIDI TO PCR 1.1", new(0x001900A3, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "FixedBrightness", false));
-        e[93] = new("DIDI TO PCR 1.1", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "DetailContrast", false));
-        e[94] = new("DIDI TO PCR 1.1", new(0x001900A5, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ContrastBalance", false));
-        e[95] = new("DIDI TO PCR 1.1", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "StructureBoost", false));
-        e[96] = new("DIDI TO PCR 1.1", new(0x001900A7, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "StructurePreference", false));
-        e[97] = new("DIDI TO PCR 1.1", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NoiseRobustness", false));
-        e[98] = new("DIDI TO PCR 1.1", new(0x001900A9, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NoiseDoseLimit", false));
-        e[99] = new("DIDI TO PCR 1.1", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NoiseDoseStep", false));
-        e[100] = new("DIDI TO PCR 1.1", new(0x001900AB, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NoiseFrequencyLimit", false));
-        e[101] = new("DIDI TO PCR 1.1", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "WeakContrastLimit", false));
-        e[102] = new("DIDI TO PCR 1.1", new(0x001900AD, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "StrongContrastLimit", false));
-        e[103] = new("DIDI TO PCR 1.1", new(0x001900AE, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "StructureBoostOffset", false));
-        e[104] = new("DIDI TO PCR 1.1", new(0x001900AF, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SmoothGain", false));
-        e[105] = new("DIDI TO PCR 1.1", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "MeasureField1", false));
-        e[106] = new("DIDI TO PCR 1.1", new(0x001900B1, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "MeasureField2", false));
-        e[107] = new("DIDI TO PCR 1.1", new(0x001900B2, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "KeyPercentile1", false));
-        e[108] = new("DIDI TO PCR 1.1", new(0x001900B3, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "KeyPercentile2", false));
-        e[109] = new("DIDI TO PCR 1.1", new(0x001900B4, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "DensityLUT", false));
-        e[110] = new("DIDI TO PCR 1.1", new(0x001900B5, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Brightness", false));
-        e[111] = new("DIDI TO PCR 1.1", new(0x001900B6, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Gamma", false));
-        e[112] = new("DIDI TO PCR 1.1", new(0x00890010, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[113] = new("DIGISCAN IMAGE", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[114] = new("DIGISCAN IMAGE", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[115] = new("DIGISCAN IMAGE", new(0x00290033, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[116] = new("DIGISCAN IMAGE", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[117] = new("DLX_ANNOT_01", new(0x70000004, 0xFF0000FF, GeneratedPrivateVRs.ST, "1", "", "TextAnnotation", false));
-        e[118] = new("DLX_ANNOT_01", new(0x70000005, 0xFF0000FF, GeneratedPrivateVRs.IS, "2", "", "Box", false));
-        e[119] = new("DLX_ANNOT_01", new(0x70000007, 0xFF0000FF, GeneratedPrivateVRs.IS, "2", "", "ArrowEnd", false));
-        e[120] = new("DLX_EXAMS_01", new(0x00150001, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StenosisCalibrationRatio", false));
-        e[121] = new("DLX_EXAMS_01", new(0x00150002, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StenosisMagnification", false));
-        e[122] = new("DLX_EXAMS_01", new(0x00150003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CardiacCalibrationRatio", false));
-        e[123] = new("DLX_LKUP_01", new(0x60000001, 0xFF0000FF, GeneratedPrivateVRs.US, "3", "", "GrayPaletteColorLookupTableDescriptor", false));
-        e[124] = new("DLX_LKUP_01", new(0x60000002, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "GrayPaletteColorLookupTableData", false));
-        e[125] = new("DLX_PATNT_01", new(0x00110001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientDOB", false));
-        e[126] = new("DLX_SERIE_01", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AngleValueLArm", false));
-        e[127] = new("DLX_SERIE_01", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AngleValuePArm", false));
-        e[128] = new("DLX_SERIE_01", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AngleValueCArm", false));
-        e[129] = new("DLX_SERIE_01", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "AngleLabelLArm", false));
-        e[130] = new("DLX_SERIE_01", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "AngleLabelPArm", false));
-        e[131] = new("DLX_SERIE_01", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "AngleLabelCArm", false));
-        e[132] = new("DLX_SERIE_01", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "ProcedureName", false));
-        e[133] = new("DLX_SERIE_01", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "ExamName", false));
-        e[134] = new("DLX_SERIE_01", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "PatientSize", false));
-        e[135] = new("DLX_SERIE_01", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RecordView", false));
-        e[136] = new("DLX_SERIE_01", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "InjectorDelay", false));
-        e[137] = new("DLX_SERIE_01", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "AutoInject", false));
-        e[138] = new("DLX_SERIE_01", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AcquisitionMode", false));
-        e[139] = new("DLX_SERIE_01", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CameraRotationEnabled", false));
-        e[140] = new("DLX_SERIE_01", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ReverseSweep", false));
-        e[141] = new("DLX_SERIE_01", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SpatialFilterStrength", false));
-        e[142] = new("DLX_SERIE_01", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ZoomFactor", false));
-        e[143] = new("DLX_SERIE_01", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "XZoomCenter", false));
-        e[144] = new("DLX_SERIE_01", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "YZoomCenter", false));
-        e[145] = new("DLX_SERIE_01", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Focus", false));
-        e[146] = new("DLX_SERIE_01", new(0x0019001C, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Dose", false));
-        e[147] = new("DLX_SERIE_01", new(0x0019001D, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SideMark", false));
-        e[148] = new("DLX_SERIE_01", new(0x0019001E, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PercentageLandscape", false));
-        e[149] = new("DLX_SERIE_01", new(0x0019001F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExposureDuration", false));
-        e[150] = new("ELSCINT1", new(0x00E10001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DataDictionaryVersion", false));
-        e[151] = new("ELSCINT1", new(0x00E10014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[152] = new("ELSCINT1", new(0x00E10022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Unknown", false));
-        e[153] = new("ELSCINT1", new(0x00E10023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Unknown", false));
-        e[154] = new("ELSCINT1", new(0x00E10024, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[155] = new("ELSCINT1", new(0x00E10025, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[156] = new("ELSCINT1", new(0x00E10040, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "OffsetFromCTMRImages", false));
-        e[157] = new("ELSCINT1", new(0x06010000, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ImplementationVersion", false));
-        e[158] = new("ELSCINT1", new(0x06010020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RelativeTablePosition", false));
-        e[159] = new("ELSCINT1", new(0x06010021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RelativeTableHeight", false));
-        e[160] = new("ELSCINT1", new(0x06010030, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "SurviewDirection", false));
-        e[161] = new("ELSCINT1", new(0x06010031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SurviewLength", false));
-        e[162] = new("ELSCINT1", new(0x06010050, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ImageViewType", false));
-        e[163] = new("ELSCINT1", new(0x06010070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "BatchNumber", false));
-        e[164] = new("ELSCINT1", new(0x06010071, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "BatchSize", false));
-        e[165] = new("ELSCINT1", new(0x06010072, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "BatchSliceNumber", false));
-        e[166] = new("FDMS 1.0", new(0x00090004, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ImageControlUnit", false));
-        e[167] = new("FDMS 1.0", new(0x00090005, 0xFFFF00FF, GeneratedPrivateVRs.OW, "1", "", "ImageUID", false));
-        e[168] = new("FDMS 1.0", new(0x00090006, 0xFFFF00FF, GeneratedPrivateVRs.OW, "1", "", "RouteImageUID", false));
-        e[169] = new("FDMS 1.0", new(0x00090008, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ImageDisplayInformationVersionNo", false));
-        e[170] = new("FDMS 1.0", new(0x00090009, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "PatientInformationVersionNo", false));
-        e[171] = new("FDMS 1.0", new(0x0009000C, 0xFFFF00FF, GeneratedPrivateVRs.OW, "1", "", "FilmUID", false));
-        e[172] = new("FDMS 1.0", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ExposureUnitTypeCode", false));
-        e[173] = new("FDMS 1.0", new(0x00090080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "KanjiHospitalName", false));
-        e[174] = new("FDMS 1.0", new(0x00090090, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "DistributionCode", false));
-        e[175] = new("FDMS 1.0", new(0x00090092, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "KanjiDepartmentName", false));
-        e[176] = new("FDMS 1.0", new(0x000900F0, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "BlackeningProcessFlag", false));
-        e[177] = new("FDMS 1.0", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "KanjiBodyPartForExposure", false));
-        e[178] = new("FDMS 1.0", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "KanjiMenuName", false));
-        e[179] = new("FDMS 1.0", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageProcessingType", false));
-        e[180] = new("FDMS 1.0", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "EDRMode", false));
-        e[181] = new("FDMS 1.0", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RadiographersCode", false));
-        e[182] = new("FDMS 1.0", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SplitExposureFormat", false));
-        e[183] = new("FDMS 1.0", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NoOfSplitExposureFrames", false));
-        e[184] = new("FDMS 1.0", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReadingPositionSpecification", false));
-        e[185] = new("FDMS 1.0", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReadingSensitivityCenter", false));
-        e[186] = new("FDMS 1.0", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "FilmAnnotationCharacterString1", false));
-        e[187] = new("FDMS 1.0", new(0x00190091, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "FilmAnnotationCharacterString2", false));
-        e[188] = new("FDMS 1.0", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "FCRImageID", false));
-        e[189] = new("FDMS 1.0", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SetNo", false));
-        e[190] = new("FDMS 1.0", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageNoInTheSet", false));
-        e[191] = new("FDMS 1.0", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PairProcessingInformation", false));
-        e[192] = new("FDMS 1.0", new(0x00210080, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "EquipmentTypeSpecificInformation", false));
-        e[193] = new("FDMS 1.0", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[194] = new("FDMS 1.0", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[195] = new("FDMS 1.0", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[196] = new("FDMS 1.0", new(0x00250010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "RelativeLightEmissionAmountSk", false));
-        e[197] = new("FDMS 1.0", new(0x00250011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "TermOfCorrectionForEachIPTypeSt", false));
-        e[198] = new("FDMS 1.0", new(0x00250012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ReadingGainGp", false));
-        e[199] = new("FDMS 1.0", new(0x00250013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[200] = new("FDMS 1.0", new(0x00250015, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[201] = new("FDMS 1.0", new(0x00250020, 0xFFFF00FF, GeneratedPrivateVRs.US, "2", "", "Unknown", false));
-        e[202] = new("FDMS 1.0", new(0x00250021, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[203] = new("FDMS 1.0", new(0x00250030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[204] = new("FDMS 1.0", new(0x00250031, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[205] = new("FDMS 1.0", new(0x00250032, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[206] = new("FDMS 1.0", new(0x00250033, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[207] = new("FDMS 1.0", new(0x00250034, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[208] = new("FDMS 1.0", new(0x00250040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[209] = new("FDMS 1.0", new(0x00250041, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[210] = new("FDMS 1.0", new(0x00250042, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[211] = new("FDMS 1.0", new(0x00250043, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[212] = new("FDMS 1.0", new(0x00250050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[213] = new("FDMS 1.0", new(0x00250051, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[214] = new("FDMS 1.0", new(0x00250052, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[215] = new("FDMS 1.0", new(0x00250053, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[216] = new("FDMS 1.0", new(0x00250060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[217] = new("FDMS 1.0", new(0x00250061, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[218] = new("FDMS 1.0", new(0x00250062, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[219] = new("FDMS 1.0", new(0x00250063, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[220] = new("FDMS 1.0", new(0x00250070, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[221] = new("FDMS 1.0", new(0x00250071, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[222] = new("FDMS 1.0", new(0x00250072, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[223] = new("FDMS 1.0", new(0x00250073, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[224] = new("FDMS 1.0", new(0x00250074, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[225] = new("FDMS 1.0", new(0x00250080, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[226] = new("FDMS 1.0", new(0x00250081, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[227] = new("FDMS 1.0", new(0x00250082, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[228] = new("FDMS 1.0", new(0x00250083, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[229] = new("FDMS 1.0", new(0x00250084, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[230] = new("FDMS 1.0", new(0x00250090, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[231] = new("FDMS 1.0", new(0x00250091, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[232] = new("FDMS 1.0", new(0x00250092, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[233] = new("FDMS 1.0", new(0x00250093, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[234] = new("FDMS 1.0", new(0x00250094, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[235] = new("FDMS 1.0", new(0x00250095, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[236] = new("FDMS 1.0", new(0x00250096, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[237] = new("FDMS 1.0", new(0x002500A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[238] = new("FDMS 1.0", new(0x002500A1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[239] = new("FDMS 1.0", new(0x002500A2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[240] = new("FDMS 1.0", new(0x002500A3, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[241] = new("FDMS 1.0", new(0x00270010, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[242] = new("FDMS 1.0", new(0x00270020, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[243] = new("FDMS 1.0", new(0x00270030, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[244] = new("FDMS 1.0", new(0x00270040, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[245] = new("FDMS 1.0", new(0x00270050, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[246] = new("FDMS 1.0", new(0x00270060, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[247] = new("FDMS 1.0", new(0x00270070, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[248] = new("FDMS 1.0", new(0x00270080, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[249] = new("FDMS 1.0", new(0x002700A0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[250] = new("FDMS 1.0", new(0x002700A1, 0xFFFF00FF, GeneratedPrivateVRs.CS, "2", "", "Unknown", false));
-        e[251] = new("FDMS 1.0", new(0x002700A2, 0xFFFF00FF, GeneratedPrivateVRs.CS, "2", "", "Unknown", false));
-        e[252] = new("FDMS 1.0", new(0x002700A3, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "Unknown", false));
-        e[253] = new("FDMS 1.0", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageScanningDirection", false));
-        e[254] = new("FDMS 1.0", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ExtendedReadingSizeValue", false));
-        e[255] = new("FDMS 1.0", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MagnificationReductionRatio", false));
-        e[256] = new("FDMS 1.0", new(0x00290044, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "LineDensityCode", false));
-        e[257] = new("FDMS 1.0", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DataCompressionCode", false));
-        e[258] = new("FDMS 1.0", new(0x20110011, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImagePosition SpecifyingFlag", false));
-        e[259] = new("FDMS 1.0", new(0x50F10006, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "EnergySubtractionParam", false));
-        e[260] = new("FDMS 1.0", new(0x50F10007, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SubtractionRegistrationResult", false));
-        e[261] = new("FDMS 1.0", new(0x50F10008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "EnergySubtractionParam2", false));
-        e[262] = new("FDMS 1.0", new(0x50F10009, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AfinConversionCoefficient", false));
-        e[263] = new("FDMS 1.0", new(0x50F10010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "FilmOutputFormat", false));
-        e[264] = new("FDMS 1.0", new(0x50F10020, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageProcessingModificationFlag", false));
-        e[265] = new("FFP DATA", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "CRHeaderInformation", false));
-        e[266] = new("GE ??? From Adantage Review CS", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CREDRMode", false));
-        e[267] = new("GE ??? From Adantage Review CS", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRLatitude", false));
-        e[268] = new("GE ??? From Adantage Review CS", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRGroupNumber", false));
-        e[269] = new("GE ??? From Adantage Review CS", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRImageSerialNumber", false));
-        e[270] = new("GE ??? From Adantage Review CS", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRBarCodeNumber", false));
-        e[271] = new("GE ??? From Adantage Review CS", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRFilmOutputExposures", false));
-        e[272] = new("GEMS_ACQU_01", new(0x00090024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[273] = new("GEMS_ACQU_01", new(0x00090025, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[274] = new("GEMS_ACQU_01", new(0x0009003E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[275] = new("GEMS_ACQU_01", new(0x0009003F, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[276] = new("GEMS_ACQU_01", new(0x00090042, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[277] = new("GEMS_ACQU_01", new(0x00090043, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[278] = new("GEMS_ACQU_01", new(0x000900F8, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[279] = new("GEMS_ACQU_01", new(0x000900FB, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[280] = new("GEMS_ACQU_01", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[281] = new("GEMS_ACQU_01", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfCellsInDetector", false));
-        e[282] = new("GEMS_ACQU_01", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CellNumberAtTheta", false));
-        e[283] = new("GEMS_ACQU_01", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CellSpacing", false));
-        e[284] = new("GEMS_ACQU_01", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[285] = new("GEMS_ACQU_01", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[286] = new("GEMS_ACQU_01", new(0x0019000E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[287] = new("GEMS_ACQU_01", new(0x0019000F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "HorizontalFrameOfReference", false));
-        e[288] = new("GEMS_ACQU_01", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SeriesContrast", false));
-        e[289] = new("GEMS_ACQU_01", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastPseq", false));
-        e[290] = new("GEMS_ACQU_01", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StartNumberForBaseline", false));
-        e[291] = new("GEMS_ACQU_01", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "End NumberForBaseline", false));
-        e[292] = new("GEMS_ACQU_01", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StartNumberForEnhancedScans", false));
-        e[293] = new("GEMS_ACQU_01", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "EndNumberForEnhancedScans", false));
-        e[294] = new("GEMS_ACQU_01", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SeriesPlane", false));
-        e[295] = new("GEMS_ACQU_01", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "FirstScanRAS", false));
-        e[296] = new("GEMS_ACQU_01", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FirstScanLocation", false));
-        e[297] = new("GEMS_ACQU_01", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "LastScanRAS", false));
-        e[298] = new("GEMS_ACQU_01", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LastScanLocation", false));
-        e[299] = new("GEMS_ACQU_01", new(0x0019001E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DisplayFieldOfView", false));
-        e[300] = new("GEMS_ACQU_01", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[301] = new("GEMS_ACQU_01", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[302] = new("GEMS_ACQU_01", new(0x00190023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TableSpeed", false));
-        e[303] = new("GEMS_ACQU_01", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MidScanTime", false));
-        e[304] = new("GEMS_ACQU_01", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MidScanFlag", false));
-        e[305] = new("GEMS_ACQU_01", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DegreesOfAzimuth", false));
-        e[306] = new("GEMS_ACQU_01", new(0x00190027, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GantryPeriod", false));
-        e[307] = new("GEMS_ACQU_01", new(0x0019002A, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "XrayOnPosition", false));
-        e[308] = new("GEMS_ACQU_01", new(0x0019002B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "XrayOffPosition", false));
-        e[309] = new("GEMS_ACQU_01", new(0x0019002C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfTriggers", false));
-        e[310] = new("GEMS_ACQU_01", new(0x0019002D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[311] = new("GEMS_ACQU_01", new(0x0019002E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AngleOfFirstView", false));
-        e[312] = new("GEMS_ACQU_01", new(0x0019002F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TriggerFrequency", false));
-        e[313] = new("GEMS_ACQU_01", new(0x00190039, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ScanFOVType", false));
-        e[314] = new("GEMS_ACQU_01", new(0x0019003A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[315] = new("GEMS_ACQU_01", new(0x0019003B, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[316] = new("GEMS_ACQU_01", new(0x0019003C, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[317] = new("GEMS_ACQU_01", new(0x0019003E, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[318] = new("GEMS_ACQU_01", new(0x0019003F, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[319] = new("GEMS_ACQU_01", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StatReconFlag", false));
-        e[320] = new("GEMS_ACQU_01", new(0x00190041, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ComputeType", false));
-        e[321] = new("GEMS_ACQU_01", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SegmentNumber", false));
-        e[322] = new("GEMS_ACQU_01", new(0x00190043, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TotalSegmentsRequested", false));
-        e[323] = new("GEMS_ACQU_01", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "InterscanDelay", false));
-        e[324] = new("GEMS_ACQU_01", new(0x00190047, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ViewCompressionFactor", false));
-        e[325] = new("GEMS_ACQU_01", new(0x00190048, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[326] = new("GEMS_ACQU_01", new(0x00190049, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[327] = new("GEMS_ACQU_01", new(0x0019004A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TotalNumberOfRefChannels", false));
-        e[328] = new("GEMS_ACQU_01", new(0x0019004B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DataSizeForScanData", false));
-        e[329] = new("GEMS_ACQU_01", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ReconPostProcessingFlag", false));
-        e[330] = new("GEMS_ACQU_01", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[331] = new("GEMS_ACQU_01", new(0x00190057, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CTWaterNumber", false));
-        e[332] = new("GEMS_ACQU_01", new(0x00190058, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CTBoneNumber", false));
-        e[333] = new("GEMS_ACQU_01", new(0x0019005A, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "AcquisitionDuration", false));
-        e[334] = new("GEMS_ACQU_01", new(0x0019005D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[335] = new("GEMS_ACQU_01", new(0x0019005E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfChannels1To512", false));
-        e[336] = new("GEMS_ACQU_01", new(0x0019005F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IncrementBetweenChannels", false));
-        e[337] = new("GEMS_ACQU_01", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StartingView", false));
-        e[338] = new("GEMS_ACQU_01", new(0x00190061, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfViews", false));
-        e[339] = new("GEMS_ACQU_01", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IncrementBetweenViews", false));
-        e[340] = new("GEMS_ACQU_01", new(0x0019006A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "DependantOnNumberOfViewsProcessed", false));
-        e[341] = new("GEMS_ACQU_01", new(0x0019006B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FieldOfViewInDetectorCells", false));
-        e[342] = new("GEMS_ACQU_01", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ValueOfBackProjectionButton", false));
-        e[343] = new("GEMS_ACQU_01", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SetIfFatqEstimatesWereUsed", false));
-        e[344] = new("GEMS_ACQU_01", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ZChannelAvgOverViews", false));
-        e[345] = new("GEMS_ACQU_01", new(0x00190073, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AvgOfLeftRefChannelsOverViews", false));
-        e[346] = new("GEMS_ACQU_01", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MaxLeftChannelOverViews", false));
-        e[347] = new("GEMS_ACQU_01", new(0x00190075, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AvgOfRightRefChannelsOverViews", false));
-        e[348] = new("GEMS_ACQU_01", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MaxRightChannelOverViews", false));
-        e[349] = new("GEMS_ACQU_01", new(0x0019007D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SecondEcho", false));
-        e[350] = new("GEMS_ACQU_01", new(0x0019007E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfEchos", false));
-        e[351] = new("GEMS_ACQU_01", new(0x0019007F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TableDelta", false));
-        e[352] = new("GEMS_ACQU_01", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Contiguous", false));
-        e[353] = new("GEMS_ACQU_01", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[354] = new("GEMS_ACQU_01", new(0x00190083, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[355] = new("GEMS_ACQU_01", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PeakSAR", false));
-        e[356] = new("GEMS_ACQU_01", new(0x00190085, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MonitorSAR", false));
-        e[357] = new("GEMS_ACQU_01", new(0x00190086, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[358] = new("GEMS_ACQU_01", new(0x00190087, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CardiacRepetition Time", false));
-        e[359] = new("GEMS_ACQU_01", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImagesPerCardiacCycle", false));
-        e[360] = new("GEMS_ACQU_01", new(0x0019008A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ActualReceiveGainAnalog", false));
-        e[361] = new("GEMS_ACQU_01", new(0x0019008B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ActualReceiveGainDigital", false));
-        e[362] = new("GEMS_ACQU_01", new(0x0019008D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DelayAfterTrigger", false));
-        e[363] = new("GEMS_ACQU_01", new(0x0019008F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SwapPhaseFrequency", false));
-        e[364] = new("GEMS_ACQU_01", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PauseInterval", false));
-        e[365] = new("GEMS_ACQU_01", new(0x00190091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PulseTime", false));
-        e[366] = new("GEMS_ACQU_01", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SliceOffsetOnFrequencyAxis", false));
-        e[367] = new("GEMS_ACQU_01", new(0x00190093, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CenterFrequency", false));
-        e[368] = new("GEMS_ACQU_01", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TransmitGain", false));
-        e[369] = new("GEMS_ACQU_01", new(0x00190095, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AnalogReceiverGain", false));
-        e[370] = new("GEMS_ACQU_01", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "DigitalReceiverGain", false));
-        e[371] = new("GEMS_ACQU_01", new(0x00190097, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "BitmapDefiningCVs", false));
-        e[372] = new("GEMS_ACQU_01", new(0x00190098, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CenterFrequencyMethod", false));
-        e[373] = new("GEMS_ACQU_01", new(0x00190099, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[374] = new("GEMS_ACQU_01", new(0x0019009B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PulseSequenceMode", false));
-        e[375] = new("GEMS_ACQU_01", new(0x0019009C, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PulseSequenceName", false));
-        e[376] = new("GEMS_ACQU_01", new(0x0019009D, 0xFFFF00FF, GeneratedPrivateVRs.DT, "1", "", "PulseSequenceDate", false));
-        e[377] = new("GEMS_ACQU_01", new(0x0019009E, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "InternalPulseSequenceName", false));
-        e[378] = new("GEMS_ACQU_01", new(0x0019009F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TransmittingCoil", false));
-        e[379] = new("GEMS_ACQU_01", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SurfaceCoilType", false));
-        e[380] = new("GEMS_ACQU_01", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ExtremityCoilFlag", false));
-        e[381] = new("GEMS_ACQU_01", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RawDataRunNumber", false));
-        e[382] = new("GEMS_ACQU_01", new(0x001900A3, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "CalibratedFieldStrength", false));
-        e[383] = new("GEMS_ACQU_01", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATFatWaterBone", false));
-        e[384] = new("GEMS_ACQU_01", new(0x001900A5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiveBandwidth", false));
-        e[385] = new("GEMS_ACQU_01", new(0x001900A7, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData0", false));
-        e[386] = new("GEMS_ACQU_01", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData1", false));
-        e[387] = new("GEMS_ACQU_01", new(0x001900A9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData2", false));
-        e[388] = new("GEMS_ACQU_01", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData3", false));
-        e[389] = new("GEMS_ACQU_01", new(0x001900AB, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData4", false));
-        e[390] = new("GEMS_ACQU_01", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData5", false));
-        e[391] = new("GEMS_ACQU_01", new(0x001900AD, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData6", false));
-        e[392] = new("GEMS_ACQU_01", new(0x001900AE, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData7", false));
-        e[393] = new("GEMS_ACQU_01", new(0x001900AF, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData8", false));
-        e[394] = new("GEMS_ACQU_01", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData9", false));
-        e[395] = new("GEMS_ACQU_01", new(0x001900B1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData10", false));
-        e[396] = new("GEMS_ACQU_01", new(0x001900B2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData11", false));
-        e[397] = new("GEMS_ACQU_01", new(0x001900B3, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData12", false));
-        e[398] = new("GEMS_ACQU_01", new(0x001900B4, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData13", false));
-        e[399] = new("GEMS_ACQU_01", new(0x001900B5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData14", false));
-    }
-
-    private static void FillPrivate1(PrivateEntry[] e)
-    {
-        e[400] = new("GEMS_ACQU_01", new(0x001900B6, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData15", false));
-        e[401] = new("GEMS_ACQU_01", new(0x001900B7, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData16", false));
-        e[402] = new("GEMS_ACQU_01", new(0x001900B8, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData17", false));
-        e[403] = new("GEMS_ACQU_01", new(0x001900B9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData18", false));
-        e[404] = new("GEMS_ACQU_01", new(0x001900BA, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData19", false));
-        e[405] = new("GEMS_ACQU_01", new(0x001900BB, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData20", false));
-        e[406] = new("GEMS_ACQU_01", new(0x001900BC, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData21", false));
-        e[407] = new("GEMS_ACQU_01", new(0x001900BD, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData22", false));
-        e[408] = new("GEMS_ACQU_01", new(0x001900BE, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ProjectionAngle", false));
-        e[409] = new("GEMS_ACQU_01", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SaturationPlanes", false));
-        e[410] = new("GEMS_ACQU_01", new(0x001900C1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SurfaceCoilIntensityCorrectionFlag", false));
-        e[411] = new("GEMS_ACQU_01", new(0x001900C2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationR", false));
-        e[412] = new("GEMS_ACQU_01", new(0x001900C3, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationL", false));
-        e[413] = new("GEMS_ACQU_01", new(0x001900C4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationA", false));
-        e[414] = new("GEMS_ACQU_01", new(0x001900C5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationP", false));
-        e[415] = new("GEMS_ACQU_01", new(0x001900C6, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationH", false));
-        e[416] = new("GEMS_ACQU_01", new(0x001900C7, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATLocationF", false));
-        e[417] = new("GEMS_ACQU_01", new(0x001900C8, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATThicknessRL", false));
-        e[418] = new("GEMS_ACQU_01", new(0x001900C9, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATThicknessAP", false));
-        e[419] = new("GEMS_ACQU_01", new(0x001900CA, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATThicknessHF", false));
-        e[420] = new("GEMS_ACQU_01", new(0x001900CB, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PrescribedFlowAxis", false));
-        e[421] = new("GEMS_ACQU_01", new(0x001900CC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "VelocityEncoding", false));
-        e[422] = new("GEMS_ACQU_01", new(0x001900CD, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ThicknessDisclaimer", false));
-        e[423] = new("GEMS_ACQU_01", new(0x001900CE, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PrescanType", false));
-        e[424] = new("GEMS_ACQU_01", new(0x001900CF, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PrescanStatus", false));
-        e[425] = new("GEMS_ACQU_01", new(0x001900D0, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RawDataType", false));
-        e[426] = new("GEMS_ACQU_01", new(0x001900D2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ProjectionAlgorithm", false));
-        e[427] = new("GEMS_ACQU_01", new(0x001900D3, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ProjectionAlgorithm", false));
-        e[428] = new("GEMS_ACQU_01", new(0x001900D4, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[429] = new("GEMS_ACQU_01", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FractionalEcho", false));
-        e[430] = new("GEMS_ACQU_01", new(0x001900D6, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PrepPulse", false));
-        e[431] = new("GEMS_ACQU_01", new(0x001900D7, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CardiacPhases", false));
-        e[432] = new("GEMS_ACQU_01", new(0x001900D8, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "VariableEchoFlag", false));
-        e[433] = new("GEMS_ACQU_01", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ConcatenatedSAT", false));
-        e[434] = new("GEMS_ACQU_01", new(0x001900DA, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ReferenceChannelUsed", false));
-        e[435] = new("GEMS_ACQU_01", new(0x001900DB, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "BackProjectorCoefficient", false));
-        e[436] = new("GEMS_ACQU_01", new(0x001900DC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PrimarySpeedCorrectionUsed", false));
-        e[437] = new("GEMS_ACQU_01", new(0x001900DD, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "OverrangeCorrectionUsed", false));
-        e[438] = new("GEMS_ACQU_01", new(0x001900DE, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DynamicZAlphaValue", false));
-        e[439] = new("GEMS_ACQU_01", new(0x001900DF, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData23", false));
-        e[440] = new("GEMS_ACQU_01", new(0x001900E0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UserData24", false));
-        e[441] = new("GEMS_ACQU_01", new(0x001900E1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[442] = new("GEMS_ACQU_01", new(0x001900E2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "VelocityEncodeScale", false));
-        e[443] = new("GEMS_ACQU_01", new(0x001900E3, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[444] = new("GEMS_ACQU_01", new(0x001900E4, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[445] = new("GEMS_ACQU_01", new(0x001900E5, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[446] = new("GEMS_ACQU_01", new(0x001900E6, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[447] = new("GEMS_ACQU_01", new(0x001900E8, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[448] = new("GEMS_ACQU_01", new(0x001900E9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[449] = new("GEMS_ACQU_01", new(0x001900EB, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[450] = new("GEMS_ACQU_01", new(0x001900EC, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[451] = new("GEMS_ACQU_01", new(0x001900F0, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[452] = new("GEMS_ACQU_01", new(0x001900F1, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[453] = new("GEMS_ACQU_01", new(0x001900F2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FastPhases", false));
-        e[454] = new("GEMS_ACQU_01", new(0x001900F3, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[455] = new("GEMS_ACQU_01", new(0x001900F4, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[456] = new("GEMS_ACQU_01", new(0x001900F9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TransmitGain", false));
-        e[457] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRExposureMenuCode", false));
-        e[458] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRExposureMenuString", false));
-        e[459] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CREDRMode", false));
-        e[460] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRLatitude", false));
-        e[461] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRGroupNumber", false));
-        e[462] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRImageSerialNumber", false));
-        e[463] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRBarCodeNumber", false));
-        e[464] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRFilmOutputExposure", false));
-        e[465] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRFilmFormat", false));
-        e[466] = new("GEMS_ACRQA_1.0 BLOCK1", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRSShiftString", false));
-        e[467] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRSShift", false));
-        e[468] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRCShift", false));
-        e[469] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGT", false));
-        e[470] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGA", false));
-        e[471] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGC", false));
-        e[472] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGS", false));
-        e[473] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRRT", false));
-        e[474] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRRE", false));
-        e[475] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRRN", false));
-        e[476] = new("GEMS_ACRQA_1.0 BLOCK2", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRDRT", false));
-        e[477] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRDRE", false));
-        e[478] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRDRN", false));
-        e[479] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRORE", false));
-        e[480] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRORN", false));
-        e[481] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRORD", false));
-        e[482] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRCassetteSize", false));
-        e[483] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRMachineID", false));
-        e[484] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRMachineType", false));
-        e[485] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRTechnicianCode", false));
-        e[486] = new("GEMS_ACRQA_1.0 BLOCK3", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CREnergySubtractionParameters", false));
-        e[487] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRExposureMenuCode", false));
-        e[488] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRExposureMenuString", false));
-        e[489] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CREDRMode", false));
-        e[490] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRLatitude", false));
-        e[491] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRGroupNumber", false));
-        e[492] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRImageSerialNumber", false));
-        e[493] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRBarCodeNumber", false));
-        e[494] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRFilmOutputExposure", false));
-        e[495] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRFilmFormat", false));
-        e[496] = new("GEMS_ACRQA_2.0 BLOCK1", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRSShiftString", false));
-        e[497] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRSShift", false));
-        e[498] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRCShift", false));
-        e[499] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRGT", false));
-        e[500] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGA", false));
-        e[501] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGC", false));
-        e[502] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRGS", false));
-        e[503] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRRT", false));
-        e[504] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRRE", false));
-        e[505] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRRN", false));
-        e[506] = new("GEMS_ACRQA_2.0 BLOCK2", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRDRT", false));
-        e[507] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRDRE", false));
-        e[508] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRDRN", false));
-        e[509] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CRORE", false));
-        e[510] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRORN", false));
-        e[511] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRORD", false));
-        e[512] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRCassetteSize", false));
-        e[513] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRMachineID", false));
-        e[514] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRMachineType", false));
-        e[515] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRTechnicianCode", false));
-        e[516] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x00230090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CREnergySubtractionParameters", false));
-        e[517] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x002300F0, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CRDistributionCode", false));
-        e[518] = new("GEMS_ACRQA_2.0 BLOCK3", new(0x002300FF, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "CRShuttersApplied", false));
-        e[519] = new("GEMS_ADWSoft_3D1", new(0x00470001, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Reconstruction Parameters Sequence", false));
-        e[520] = new("GEMS_ADWSoft_3D1", new(0x00470050, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "VolumeVoxelCount", false));
-        e[521] = new("GEMS_ADWSoft_3D1", new(0x00470051, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "VolumeSegmentCount", false));
-        e[522] = new("GEMS_ADWSoft_3D1", new(0x00470053, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VolumeSliceSize", false));
-        e[523] = new("GEMS_ADWSoft_3D1", new(0x00470054, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VolumeSliceCount", false));
-        e[524] = new("GEMS_ADWSoft_3D1", new(0x00470055, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "VolumeThresholdValue", false));
-        e[525] = new("GEMS_ADWSoft_3D1", new(0x00470057, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "VolumeVoxelRatio", false));
-        e[526] = new("GEMS_ADWSoft_3D1", new(0x00470058, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "VolumeVoxelSize", false));
-        e[527] = new("GEMS_ADWSoft_3D1", new(0x00470059, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VolumeZPositionSize", false));
-        e[528] = new("GEMS_ADWSoft_3D1", new(0x00470060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "9", "", "VolumeBaseLine", false));
-        e[529] = new("GEMS_ADWSoft_3D1", new(0x00470061, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "VolumeCenterPoint", false));
-        e[530] = new("GEMS_ADWSoft_3D1", new(0x00470063, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "VolumeSkewBase", false));
-        e[531] = new("GEMS_ADWSoft_3D1", new(0x00470064, 0xFFFF00FF, GeneratedPrivateVRs.DS, "9", "", "VolumeRegistrationTransformRotationMatrix", false));
-        e[532] = new("GEMS_ADWSoft_3D1", new(0x00470065, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "VolumeRegistrationTransformTranslationVector", false));
-        e[533] = new("GEMS_ADWSoft_3D1", new(0x00470070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "KVPList", false));
-        e[534] = new("GEMS_ADWSoft_3D1", new(0x00470071, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "XRayTubeCurrentList", false));
-        e[535] = new("GEMS_ADWSoft_3D1", new(0x00470072, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "ExposureList", false));
-        e[536] = new("GEMS_ADWSoft_3D1", new(0x00470080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AcquisitionDLXIdentifier", false));
-        e[537] = new("GEMS_ADWSoft_3D1", new(0x00470085, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "AcquisitionDLX2DSeriesSequence", false));
-        e[538] = new("GEMS_ADWSoft_3D1", new(0x00470089, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "ContrastAgentVolumeList", false));
-        e[539] = new("GEMS_ADWSoft_3D1", new(0x0047008A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfInjections", false));
-        e[540] = new("GEMS_ADWSoft_3D1", new(0x0047008B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FrameCount", false));
-        e[541] = new("GEMS_ADWSoft_3D1", new(0x00470091, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "XA3DReconstructionAlgorithmName", false));
-        e[542] = new("GEMS_ADWSoft_3D1", new(0x00470092, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "XA3DReconstructionAlgorithmVersion", false));
-        e[543] = new("GEMS_ADWSoft_3D1", new(0x00470093, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "DLXCalibrationDate", false));
-        e[544] = new("GEMS_ADWSoft_3D1", new(0x00470094, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "DLXCalibrationTime", false));
-        e[545] = new("GEMS_ADWSoft_3D1", new(0x00470095, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DLXCalibrationStatus", false));
-        e[546] = new("GEMS_ADWSoft_3D1", new(0x00470096, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "UsedFrames", false));
-        e[547] = new("GEMS_ADWSoft_3D1", new(0x00470098, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "TransformCount", false));
-        e[548] = new("GEMS_ADWSoft_3D1", new(0x00470099, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "TransformSequence", false));
-        e[549] = new("GEMS_ADWSoft_3D1", new(0x0047009A, 0xFFFF00FF, GeneratedPrivateVRs.DS, "9", "", "TransformRotationMatrix", false));
-        e[550] = new("GEMS_ADWSoft_3D1", new(0x0047009B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "TransformTranslationVector", false));
-        e[551] = new("GEMS_ADWSoft_3D1", new(0x0047009C, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "TransformLabel", false));
-        e[552] = new("GEMS_ADWSoft_3D1", new(0x004700B0, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "WireframeList", false));
-        e[553] = new("GEMS_ADWSoft_3D1", new(0x004700B1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WireframeCount", false));
-        e[554] = new("GEMS_ADWSoft_3D1", new(0x004700B2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "LocationSystem", false));
-        e[555] = new("GEMS_ADWSoft_3D1", new(0x004700B5, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "WireframeName", false));
-        e[556] = new("GEMS_ADWSoft_3D1", new(0x004700B6, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "WireframeGroupName", false));
-        e[557] = new("GEMS_ADWSoft_3D1", new(0x004700B7, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "WireframeColor", false));
-        e[558] = new("GEMS_ADWSoft_3D1", new(0x004700B8, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "WireframeAttributes", false));
-        e[559] = new("GEMS_ADWSoft_3D1", new(0x004700B9, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "WireframePointCount", false));
-        e[560] = new("GEMS_ADWSoft_3D1", new(0x004700BA, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "WireframeTimestamp", false));
-        e[561] = new("GEMS_ADWSoft_3D1", new(0x004700BB, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "WireframePointList", false));
-        e[562] = new("GEMS_ADWSoft_3D1", new(0x004700BC, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "WireframePointsCoordinates", false));
-        e[563] = new("GEMS_ADWSoft_3D1", new(0x004700C0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "VolumeUpperLeftHighCornerRAS", false));
-        e[564] = new("GEMS_ADWSoft_3D1", new(0x004700C1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "9", "", "VolumeSliceToRASRotationMatrix", false));
-        e[565] = new("GEMS_ADWSoft_3D1", new(0x004700C2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "VolumeUpperLeftHighCornerTLOC", false));
-        e[566] = new("GEMS_ADWSoft_3D1", new(0x004700D1, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VolumeSegmentList", false));
-        e[567] = new("GEMS_ADWSoft_3D1", new(0x004700D2, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VolumeGradientList", false));
-        e[568] = new("GEMS_ADWSoft_3D1", new(0x004700D3, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VolumeDensityList", false));
-        e[569] = new("GEMS_ADWSoft_3D1", new(0x004700D4, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VolumeZPositionList", false));
-        e[570] = new("GEMS_ADWSoft_3D1", new(0x004700D5, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VolumeOriginalIndexList", false));
-        e[571] = new("GEMS_ADWSoft_DPO", new(0x00390080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PrivateEntityNumber", false));
-        e[572] = new("GEMS_ADWSoft_DPO", new(0x00390085, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PrivateEntityDate", false));
-        e[573] = new("GEMS_ADWSoft_DPO", new(0x00390090, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "PrivateEntityTime", false));
-        e[574] = new("GEMS_ADWSoft_DPO", new(0x00390095, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PrivateEntityLaunchCommand", false));
-        e[575] = new("GEMS_ADWSoft_DPO", new(0x003900AA, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PrivateEntityType", false));
-        e[576] = new("GEMS_CTHD_01", new(0x00330002, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[577] = new("GEMS_DRS_1", new(0x00370010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ReferringDepartment", false));
-        e[578] = new("GEMS_DRS_1", new(0x00370020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ScreenNumber", false));
-        e[579] = new("GEMS_DRS_1", new(0x00370040, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "LeftOrientation", false));
-        e[580] = new("GEMS_DRS_1", new(0x00370042, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RightOrientation", false));
-        e[581] = new("GEMS_DRS_1", new(0x00370050, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Inversion", false));
-        e[582] = new("GEMS_DRS_1", new(0x00370060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DSA", false));
-        e[583] = new("GEMS_GENIE_1", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[584] = new("GEMS_GENIE_1", new(0x00090011, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StudyFlags", false));
-        e[585] = new("GEMS_GENIE_1", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StudyType", false));
-        e[586] = new("GEMS_GENIE_1", new(0x0009001E, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[587] = new("GEMS_GENIE_1", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[588] = new("GEMS_GENIE_1", new(0x00090021, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SeriesFlags", false));
-        e[589] = new("GEMS_GENIE_1", new(0x00090022, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "UserOrientation", false));
-        e[590] = new("GEMS_GENIE_1", new(0x00090023, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "InitiationType", false));
-        e[591] = new("GEMS_GENIE_1", new(0x00090024, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "InitiationDelay", false));
-        e[592] = new("GEMS_GENIE_1", new(0x00090025, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "InitiationCountRate", false));
-        e[593] = new("GEMS_GENIE_1", new(0x00090026, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberEnergySets", false));
-        e[594] = new("GEMS_GENIE_1", new(0x00090027, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberDetectors", false));
-        e[595] = new("GEMS_GENIE_1", new(0x00090029, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[596] = new("GEMS_GENIE_1", new(0x0009002A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[597] = new("GEMS_GENIE_1", new(0x0009002C, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SeriesComments", false));
-        e[598] = new("GEMS_GENIE_1", new(0x0009002D, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TrackBeatAverage", false));
-        e[599] = new("GEMS_GENIE_1", new(0x0009002E, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "DistancePrescribed", false));
-        e[600] = new("GEMS_GENIE_1", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[601] = new("GEMS_GENIE_1", new(0x00090035, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "GantryLocusType", false));
-        e[602] = new("GEMS_GENIE_1", new(0x00090037, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StartingHeartRate", false));
-        e[603] = new("GEMS_GENIE_1", new(0x00090038, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RRWindowWidth", false));
-        e[604] = new("GEMS_GENIE_1", new(0x00090039, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RRWindowOffset", false));
-        e[605] = new("GEMS_GENIE_1", new(0x0009003A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PercentCycleImaged", false));
-        e[606] = new("GEMS_GENIE_1", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[607] = new("GEMS_GENIE_1", new(0x00090041, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PatientFlags", false));
-        e[608] = new("GEMS_GENIE_1", new(0x00090042, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PatientCreationDate", false));
-        e[609] = new("GEMS_GENIE_1", new(0x00090043, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "PatientCreationTime", false));
-        e[610] = new("GEMS_GENIE_1", new(0x0011000A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SeriesType", false));
-        e[611] = new("GEMS_GENIE_1", new(0x0011000B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "EffectiveSeriesDuration", false));
-        e[612] = new("GEMS_GENIE_1", new(0x0011000C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumBeats", false));
-        e[613] = new("GEMS_GENIE_1", new(0x0011000D, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "RadioNuclideName", false));
-        e[614] = new("GEMS_GENIE_1", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[615] = new("GEMS_GENIE_1", new(0x00110012, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "DatasetName", false));
-        e[616] = new("GEMS_GENIE_1", new(0x00110013, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DatasetType", false));
-        e[617] = new("GEMS_GENIE_1", new(0x00110015, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DetectorNumber", false));
-        e[618] = new("GEMS_GENIE_1", new(0x00110016, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "EnergyNumber", false));
-        e[619] = new("GEMS_GENIE_1", new(0x00110017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RRIntervalWindowNumber", false));
-        e[620] = new("GEMS_GENIE_1", new(0x00110018, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "MGBinNumber", false));
-        e[621] = new("GEMS_GENIE_1", new(0x00110019, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "RadiusOfRotation", false));
-        e[622] = new("GEMS_GENIE_1", new(0x0011001A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DetectorCountZone", false));
-        e[623] = new("GEMS_GENIE_1", new(0x0011001B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumEnergyWindows", false));
-        e[624] = new("GEMS_GENIE_1", new(0x0011001C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "EnergyOffset", false));
-        e[625] = new("GEMS_GENIE_1", new(0x0011001D, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "EnergyRange", false));
-        e[626] = new("GEMS_GENIE_1", new(0x0011001F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ImageOrientation", false));
-        e[627] = new("GEMS_GENIE_1", new(0x00110023, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "UseFOVMask", false));
-        e[628] = new("GEMS_GENIE_1", new(0x00110024, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FOVMaskYCutoffAngle", false));
-        e[629] = new("GEMS_GENIE_1", new(0x00110025, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FOVMaskCutoffAngle", false));
-        e[630] = new("GEMS_GENIE_1", new(0x00110026, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TableOrientation", false));
-        e[631] = new("GEMS_GENIE_1", new(0x00110027, 0xFFFF00FF, GeneratedPrivateVRs.SL, "2", "", "ROITopLeft", false));
-        e[632] = new("GEMS_GENIE_1", new(0x00110028, 0xFFFF00FF, GeneratedPrivateVRs.SL, "2", "", "ROIBottomRight", false));
-        e[633] = new("GEMS_GENIE_1", new(0x00110030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[634] = new("GEMS_GENIE_1", new(0x00110033, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "EnergyCorrectName", false));
-        e[635] = new("GEMS_GENIE_1", new(0x00110034, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SpatialCorrectName", false));
-        e[636] = new("GEMS_GENIE_1", new(0x00110035, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "TuningCalibName", false));
-        e[637] = new("GEMS_GENIE_1", new(0x00110036, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "UniformityCorrectName", false));
-        e[638] = new("GEMS_GENIE_1", new(0x00110037, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AcquisitionSpecificCorrectName", false));
-        e[639] = new("GEMS_GENIE_1", new(0x00110038, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ByteOrder", false));
-        e[640] = new("GEMS_GENIE_1", new(0x0011003A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PictureFormat", false));
-        e[641] = new("GEMS_GENIE_1", new(0x0011003B, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "PixelScale", false));
-        e[642] = new("GEMS_GENIE_1", new(0x0011003C, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "PixelOffset", false));
-        e[643] = new("GEMS_GENIE_1", new(0x0011003E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FOVShape", false));
-        e[644] = new("GEMS_GENIE_1", new(0x0011003F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DatasetFlags", false));
-        e[645] = new("GEMS_GENIE_1", new(0x00110044, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ThresholdCenter", false));
-        e[646] = new("GEMS_GENIE_1", new(0x00110045, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ThresholdWidth", false));
-        e[647] = new("GEMS_GENIE_1", new(0x00110046, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "InterpolationType", false));
-        e[648] = new("GEMS_GENIE_1", new(0x00110055, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Period", false));
-        e[649] = new("GEMS_GENIE_1", new(0x00110056, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ElapsedTime", false));
-        e[650] = new("GEMS_GENIE_1", new(0x00130010, 0xFFFF00FF, GeneratedPrivateVRs.FD, "2", "", "DigitalFOV", false));
-        e[651] = new("GEMS_GENIE_1", new(0x00130011, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[652] = new("GEMS_GENIE_1", new(0x00130012, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[653] = new("GEMS_GENIE_1", new(0x00130016, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AutoTrackPeak", false));
-        e[654] = new("GEMS_GENIE_1", new(0x00130017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AutoTrackWidth", false));
-        e[655] = new("GEMS_GENIE_1", new(0x00130018, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "TransmissionScanTime", false));
-        e[656] = new("GEMS_GENIE_1", new(0x00130019, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "TransmissionMaskWidth", false));
-        e[657] = new("GEMS_GENIE_1", new(0x0013001A, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "CopperAttenuatorThickness", false));
-        e[658] = new("GEMS_GENIE_1", new(0x0013001C, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Unknown", false));
-        e[659] = new("GEMS_GENIE_1", new(0x0013001D, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Unknown", false));
-        e[660] = new("GEMS_GENIE_1", new(0x0013001E, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1-n", "", "TomoViewOffset", false));
-        e[661] = new("GEMS_GENIE_1", new(0x00130026, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "StudyComments", false));
-        e[662] = new("GEMS_GNHD_01", new(0x00330001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[663] = new("GEMS_GNHD_01", new(0x00330002, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[664] = new("GEMS_IDEN_01", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "FullFidelity", false));
-        e[665] = new("GEMS_IDEN_01", new(0x00090002, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "SuiteId", false));
-        e[666] = new("GEMS_IDEN_01", new(0x00090004, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ProductId", false));
-        e[667] = new("GEMS_IDEN_01", new(0x00090017, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[668] = new("GEMS_IDEN_01", new(0x0009001A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[669] = new("GEMS_IDEN_01", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[670] = new("GEMS_IDEN_01", new(0x00090027, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ImageActualDate", false));
-        e[671] = new("GEMS_IDEN_01", new(0x0009002F, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[672] = new("GEMS_IDEN_01", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ServiceId", false));
-        e[673] = new("GEMS_IDEN_01", new(0x00090031, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "MobileLocationNumber", false));
-        e[674] = new("GEMS_IDEN_01", new(0x000900E2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[675] = new("GEMS_IDEN_01", new(0x000900E3, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "EquipmentUID", false));
-        e[676] = new("GEMS_IDEN_01", new(0x000900E6, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "GenesisVersionNow", false));
-        e[677] = new("GEMS_IDEN_01", new(0x000900E7, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ExamRecordChecksum", false));
-        e[678] = new("GEMS_IDEN_01", new(0x000900E8, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[679] = new("GEMS_IDEN_01", new(0x000900E9, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ActualSeriesDataTimeStamp", false));
-        e[680] = new("GEMS_IMAG_01", new(0x00270006, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ImageArchiveFlag", false));
-        e[681] = new("GEMS_IMAG_01", new(0x00270010, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ScoutType", false));
-        e[682] = new("GEMS_IMAG_01", new(0x0027001C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "VmaMamp", false));
-        e[683] = new("GEMS_IMAG_01", new(0x0027001D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "VmaPhase", false));
-        e[684] = new("GEMS_IMAG_01", new(0x0027001E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "VmaMod", false));
-        e[685] = new("GEMS_IMAG_01", new(0x0027001F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "VmaClip", false));
-        e[686] = new("GEMS_IMAG_01", new(0x00270020, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SmartScanOnOffFlag", false));
-        e[687] = new("GEMS_IMAG_01", new(0x00270030, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ForeignImageRevision", false));
-        e[688] = new("GEMS_IMAG_01", new(0x00270031, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImagingMode", false));
-        e[689] = new("GEMS_IMAG_01", new(0x00270032, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PulseSequence", false));
-        e[690] = new("GEMS_IMAG_01", new(0x00270033, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ImagingOptions", false));
-        e[691] = new("GEMS_IMAG_01", new(0x00270035, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PlaneType", false));
-        e[692] = new("GEMS_IMAG_01", new(0x00270036, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ObliquePlane", false));
-        e[693] = new("GEMS_IMAG_01", new(0x00270040, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RASLetterOfImageLocation", false));
-        e[694] = new("GEMS_IMAG_01", new(0x00270041, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ImageLocation", false));
-        e[695] = new("GEMS_IMAG_01", new(0x00270042, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "CenterRCoordOfPlaneImage", false));
-        e[696] = new("GEMS_IMAG_01", new(0x00270043, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "CenterACoordOfPlaneImage", false));
-        e[697] = new("GEMS_IMAG_01", new(0x00270044, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "CenterSCoordOfPlaneImage", false));
-        e[698] = new("GEMS_IMAG_01", new(0x00270045, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "NormalRCoord", false));
-        e[699] = new("GEMS_IMAG_01", new(0x00270046, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "NormalACoord", false));
-        e[700] = new("GEMS_IMAG_01", new(0x00270047, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "NormalSCoord", false));
-        e[701] = new("GEMS_IMAG_01", new(0x00270048, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "RCoordOfTopRightCorner", false));
-        e[702] = new("GEMS_IMAG_01", new(0x00270049, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ACoordOfTopRightCorner", false));
-        e[703] = new("GEMS_IMAG_01", new(0x0027004A, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "SCoordOfTopRightCorner", false));
-        e[704] = new("GEMS_IMAG_01", new(0x0027004B, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "RCoordOfBottomRightCorner", false));
-        e[705] = new("GEMS_IMAG_01", new(0x0027004C, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ACoordOfBottomRightCorner", false));
-        e[706] = new("GEMS_IMAG_01", new(0x0027004D, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "SCoordOfBottomRightCorner", false));
-        e[707] = new("GEMS_IMAG_01", new(0x00270050, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "TableStartLocation", false));
-        e[708] = new("GEMS_IMAG_01", new(0x00270051, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "TableEndLocation", false));
-        e[709] = new("GEMS_IMAG_01", new(0x00270052, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RASLetterForSideOfImage", false));
-        e[710] = new("GEMS_IMAG_01", new(0x00270053, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RASLetterForAnteriorPosterior", false));
-        e[711] = new("GEMS_IMAG_01", new(0x00270054, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RASLetterForScoutStartLoc", false));
-        e[712] = new("GEMS_IMAG_01", new(0x00270055, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "RASLetterForScoutEndLoc", false));
-        e[713] = new("GEMS_IMAG_01", new(0x00270060, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ImageDimensionX", false));
-        e[714] = new("GEMS_IMAG_01", new(0x00270061, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ImageDimensionY", false));
-        e[715] = new("GEMS_IMAG_01", new(0x00270062, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "NumberOfExcitations", false));
-        e[716] = new("GEMS_IMPS_01", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LowerRangeOfPixels", false));
-        e[717] = new("GEMS_IMPS_01", new(0x00290005, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LowerRangeOfPixels", false));
-        e[718] = new("GEMS_IMPS_01", new(0x00290006, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LowerRangeOfPixels", false));
-        e[719] = new("GEMS_IMPS_01", new(0x00290007, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LowerRangeOfPixels", false));
-        e[720] = new("GEMS_IMPS_01", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "LowerRangeOfPixels", false));
-        e[721] = new("GEMS_IMPS_01", new(0x00290009, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "LowerRangeOfPixels", false));
-        e[722] = new("GEMS_IMPS_01", new(0x0029000A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LowerRangeOfPixels", false));
-        e[723] = new("GEMS_IMPS_01", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LowerRangeOfPixels", false));
-        e[724] = new("GEMS_IMPS_01", new(0x00290016, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LowerRangeOfPixels", false));
-        e[725] = new("GEMS_IMPS_01", new(0x00290017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LowerRangeOfPixels", false));
-        e[726] = new("GEMS_IMPS_01", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "UpperRangeOfPixels", false));
-        e[727] = new("GEMS_IMPS_01", new(0x0029001A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LengthOfTotalHeaderInBytes", false));
-        e[728] = new("GEMS_IMPS_01", new(0x00290026, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "VersionOfHeaderStructure", false));
-        e[729] = new("GEMS_IMPS_01", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AdvantageCompOverflow", false));
-        e[730] = new("GEMS_IMPS_01", new(0x00290035, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AdvantageCompUnderflow", false));
-        e[731] = new("GEMS_PARM_01", new(0x00430001, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "BitmapOfPrescanOptions", false));
-        e[732] = new("GEMS_PARM_01", new(0x00430002, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GradientOffsetInX", false));
-        e[733] = new("GEMS_PARM_01", new(0x00430003, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GradientOffsetInY", false));
-        e[734] = new("GEMS_PARM_01", new(0x00430004, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GradientOffsetInZ", false));
-        e[735] = new("GEMS_PARM_01", new(0x00430005, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImageIsOriginalOrUnoriginal", false));
-        e[736] = new("GEMS_PARM_01", new(0x00430006, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfEPIShots", false));
-        e[737] = new("GEMS_PARM_01", new(0x00430007, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ViewsPerSegment", false));
-        e[738] = new("GEMS_PARM_01", new(0x00430008, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "RespiratoryRateInBPM", false));
-        e[739] = new("GEMS_PARM_01", new(0x00430009, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "RespiratoryTriggerPoint", false));
-        e[740] = new("GEMS_PARM_01", new(0x0043000A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TypeOfReceiverUsed", false));
-        e[741] = new("GEMS_PARM_01", new(0x0043000B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PeakRateOfChangeOfGradientField", false));
-        e[742] = new("GEMS_PARM_01", new(0x0043000C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LimitsInUnitsOfPercent", false));
-        e[743] = new("GEMS_PARM_01", new(0x0043000D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PSDEstimatedLimit", false));
-        e[744] = new("GEMS_PARM_01", new(0x0043000E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PSDEstimatedLimitInTeslaPerSecond", false));
-        e[745] = new("GEMS_PARM_01", new(0x0043000F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SARAvgHead", false));
-        e[746] = new("GEMS_PARM_01", new(0x00430010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WindowValue", false));
-        e[747] = new("GEMS_PARM_01", new(0x00430011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "TotalInputViews", false));
-        e[748] = new("GEMS_PARM_01", new(0x00430012, 0xFFFF00FF, GeneratedPrivateVRs.SS, "3", "", "XrayChain", false));
-        e[749] = new("GEMS_PARM_01", new(0x00430013, 0xFFFF00FF, GeneratedPrivateVRs.SS, "5", "", "ReconKernelParameters", false));
-        e[750] = new("GEMS_PARM_01", new(0x00430014, 0xFFFF00FF, GeneratedPrivateVRs.SS, "3", "", "CalibrationParameters", false));
-        e[751] = new("GEMS_PARM_01", new(0x00430015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "3", "", "TotalOutputViews", false));
-        e[752] = new("GEMS_PARM_01", new(0x00430016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "5", "", "NumberOfOverranges", false));
-        e[753] = new("GEMS_PARM_01", new(0x00430017, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "IBHImageScaleFactors", false));
-        e[754] = new("GEMS_PARM_01", new(0x00430018, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "BBHCoefficients", false));
-        e[755] = new("GEMS_PARM_01", new(0x00430019, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfBBHChainsToBlend", false));
-        e[756] = new("GEMS_PARM_01", new(0x0043001A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StartingChannelNumber", false));
-        e[757] = new("GEMS_PARM_01", new(0x0043001B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PPScanParameters", false));
-        e[758] = new("GEMS_PARM_01", new(0x0043001C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GEImageIntegrity", false));
-        e[759] = new("GEMS_PARM_01", new(0x0043001D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LevelValue", false));
-        e[760] = new("GEMS_PARM_01", new(0x0043001E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DeltaStartTime", false));
-        e[761] = new("GEMS_PARM_01", new(0x0043001F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "MaxOverrangesInAView", false));
-        e[762] = new("GEMS_PARM_01", new(0x00430020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AvgOverrangesAllViews", false));
-        e[763] = new("GEMS_PARM_01", new(0x00430021, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CorrectedAfterglowTerms", false));
-        e[764] = new("GEMS_PARM_01", new(0x00430025, 0xFFFF00FF, GeneratedPrivateVRs.SS, "6", "", "ReferenceChannels", false));
-        e[765] = new("GEMS_PARM_01", new(0x00430026, 0xFFFF00FF, GeneratedPrivateVRs.US, "6", "", "NoViewsRefChannelsBlocked", false));
-        e[766] = new("GEMS_PARM_01", new(0x00430027, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ScanPitchRatio", false));
-        e[767] = new("GEMS_PARM_01", new(0x00430028, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "UniqueImageIdentifier", false));
-        e[768] = new("GEMS_PARM_01", new(0x00430029, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "HistogramTables", false));
-        e[769] = new("GEMS_PARM_01", new(0x0043002A, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "UserDefinedData", false));
-        e[770] = new("GEMS_PARM_01", new(0x0043002B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "4", "", "PrivateScanOptions", false));
-        e[771] = new("GEMS_PARM_01", new(0x0043002C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "EffectiveEchoSpacing", false));
-        e[772] = new("GEMS_PARM_01", new(0x0043002D, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "StringSlopField1", false));
-        e[773] = new("GEMS_PARM_01", new(0x0043002E, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "StringSlopField2", false));
-        e[774] = new("GEMS_PARM_01", new(0x0043002F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "RawDataType", false));
-        e[775] = new("GEMS_PARM_01", new(0x00430030, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "RawDataType", false));
-        e[776] = new("GEMS_PARM_01", new(0x00430031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "RACoordOfTargetReconCentre", false));
-        e[777] = new("GEMS_PARM_01", new(0x00430032, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "RawDataType", false));
-        e[778] = new("GEMS_PARM_01", new(0x00430033, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "NegScanSpacing", false));
-        e[779] = new("GEMS_PARM_01", new(0x00430034, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "OffsetFrequency", false));
-        e[780] = new("GEMS_PARM_01", new(0x00430035, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "UserUsageTag", false));
-        e[781] = new("GEMS_PARM_01", new(0x00430036, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "UserFillMapMSW", false));
-        e[782] = new("GEMS_PARM_01", new(0x00430037, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "UserFillMapLSW", false));
-        e[783] = new("GEMS_PARM_01", new(0x00430038, 0xFFFF00FF, GeneratedPrivateVRs.FL, "24", "", "User25ToUser48", false));
-        e[784] = new("GEMS_PARM_01", new(0x00430039, 0xFFFF00FF, GeneratedPrivateVRs.IS, "4", "", "SlopInteger6ToSlopInteger9", false));
-        e[785] = new("GEMS_PARM_01", new(0x00430040, 0xFFFF00FF, GeneratedPrivateVRs.FL, "4", "", "TriggerOnPosition", false));
-        e[786] = new("GEMS_PARM_01", new(0x00430041, 0xFFFF00FF, GeneratedPrivateVRs.FL, "4", "", "DegreeOfRotation", false));
-        e[787] = new("GEMS_PARM_01", new(0x00430042, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASTriggerSource", false));
-        e[788] = new("GEMS_PARM_01", new(0x00430043, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASFpaGain", false));
-        e[789] = new("GEMS_PARM_01", new(0x00430044, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASOutputSource", false));
-        e[790] = new("GEMS_PARM_01", new(0x00430045, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASAdInput", false));
-        e[791] = new("GEMS_PARM_01", new(0x00430046, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASCalMode", false));
-        e[792] = new("GEMS_PARM_01", new(0x00430047, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASCalFrequency", false));
-        e[793] = new("GEMS_PARM_01", new(0x00430048, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASRegXm", false));
-        e[794] = new("GEMS_PARM_01", new(0x00430049, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASAutoZero", false));
-        e[795] = new("GEMS_PARM_01", new(0x0043004A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "4", "", "StartingChannelOfView", false));
-        e[796] = new("GEMS_PARM_01", new(0x0043004B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "4", "", "DASXmPattern", false));
-        e[797] = new("GEMS_PARM_01", new(0x0043004C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "4", "", "TGGCTriggerMode", false));
-        e[798] = new("GEMS_PARM_01", new(0x0043004D, 0xFFFF00FF, GeneratedPrivateVRs.FL, "4", "", "StartScanToXrayOnDelay", false));
-        e[799] = new("GEMS_PARM_01", new(0x0043004E, 0xFFFF00FF, GeneratedPrivateVRs.FL, "4", "", "DurationOfXrayOn", false));
-    }
-
-    private static void FillPrivate2(PrivateEntry[] e)
-    {
-        e[800] = new("GEMS_PARM_01", new(0x00430060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "8", "", "SlopInteger10ToSlopInteger17", false));
-        e[801] = new("GEMS_PARM_01", new(0x00430061, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ScannerStudyEntityUID", false));
-        e[802] = new("GEMS_PARM_01", new(0x00430062, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ScannerStudyID", false));
-        e[803] = new("GEMS_PARM_01", new(0x0043006F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ScannerTableEntry", false));
-        e[804] = new("GEMS_PARM_01", new(0x00430070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ParadigmName", false));
-        e[805] = new("GEMS_PARM_01", new(0x00430071, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "ParadigmDescription", false));
-        e[806] = new("GEMS_PARM_01", new(0x00430072, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ParadigmUID", false));
-        e[807] = new("GEMS_PARM_01", new(0x00430073, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ExperimentType", false));
-        e[808] = new("GEMS_PARM_01", new(0x00430074, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfRestVolumes", false));
-        e[809] = new("GEMS_PARM_01", new(0x00430075, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfActiveVolumes", false));
-        e[810] = new("GEMS_PARM_01", new(0x00430076, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfDummyScans", false));
-        e[811] = new("GEMS_PARM_01", new(0x00430077, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ApplicationName", false));
-        e[812] = new("GEMS_PARM_01", new(0x00430078, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ApplicationVersion", false));
-        e[813] = new("GEMS_PARM_01", new(0x00430079, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SlicesPerVolume", false));
-        e[814] = new("GEMS_PARM_01", new(0x0043007A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ExpectedTimePoints", false));
-        e[815] = new("GEMS_PARM_01", new(0x0043007B, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1-n", "", "RegressorValues", false));
-        e[816] = new("GEMS_PARM_01", new(0x0043007C, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DelayAfterSliceGroup", false));
-        e[817] = new("GEMS_PARM_01", new(0x0043007D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ReconModeFlagWord", false));
-        e[818] = new("GEMS_PARM_01", new(0x0043007E, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "PACCSpecificInformation", false));
-        e[819] = new("GEMS_PARM_01", new(0x0043007F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "EDWIScaleFactor", false));
-        e[820] = new("GEMS_PARM_01", new(0x00430080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "CoilIDData", false));
-        e[821] = new("GEMS_PARM_01", new(0x00430081, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "GECoilName", false));
-        e[822] = new("GEMS_PARM_01", new(0x00430082, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "SystemConfigurationInformation", false));
-        e[823] = new("GEMS_PARM_01", new(0x00430083, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-2", "", "AssetRFactors", false));
-        e[824] = new("GEMS_PARM_01", new(0x00430084, 0xFFFF00FF, GeneratedPrivateVRs.LO, "5-n", "", "AdditionalAssetData", false));
-        e[825] = new("GEMS_PARM_01", new(0x00430085, 0xFFFF00FF, GeneratedPrivateVRs.UT, "1", "", "DebugDataTextFormat", false));
-        e[826] = new("GEMS_PARM_01", new(0x00430086, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "DebugDataBinaryFormat", false));
-        e[827] = new("GEMS_PARM_01", new(0x00430087, 0xFFFF00FF, GeneratedPrivateVRs.UT, "1", "", "ScannerSoftwareVersionLongForm", false));
-        e[828] = new("GEMS_PARM_01", new(0x00430088, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "PUREAcquisitionCalibrationSeriesUID", false));
-        e[829] = new("GEMS_PARM_01", new(0x00430089, 0xFFFF00FF, GeneratedPrivateVRs.LO, "3", "", "GoverningBodydBdtAndSARDefinition", false));
-        e[830] = new("GEMS_PARM_01", new(0x0043008A, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PrivateInPlanePhaseEncodingDirection", false));
-        e[831] = new("GEMS_PARM_01", new(0x0043008B, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "FMRIBinaryDataBlock", false));
-        e[832] = new("GEMS_PARM_01", new(0x0043008C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "VoxelLocation", false));
-        e[833] = new("GEMS_PARM_01", new(0x0043008D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "7-7n", "", "SATBandLocations", false));
-        e[834] = new("GEMS_PARM_01", new(0x0043008E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SpectroPrescanValues", false));
-        e[835] = new("GEMS_PARM_01", new(0x0043008F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SpectroParameters", false));
-        e[836] = new("GEMS_PARM_01", new(0x00430090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "SARDefinition", false));
-        e[837] = new("GEMS_PARM_01", new(0x00430091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "SARValue", false));
-        e[838] = new("GEMS_PARM_01", new(0x00430092, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ImageErrorText", false));
-        e[839] = new("GEMS_PARM_01", new(0x00430093, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "SpectroQuantitationValues", false));
-        e[840] = new("GEMS_PARM_01", new(0x00430094, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "SpectroRatioValues", false));
-        e[841] = new("GEMS_PARM_01", new(0x00430095, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PrescanReuseString", false));
-        e[842] = new("GEMS_PARM_01", new(0x00430096, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ContentQualification", false));
-        e[843] = new("GEMS_PARM_01", new(0x00430097, 0xFFFF00FF, GeneratedPrivateVRs.LO, "9", "", "ImageFilteringParameters", false));
-        e[844] = new("GEMS_PARM_01", new(0x00430098, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ASSETAcquisitionCalibrationSeriesUID", false));
-        e[845] = new("GEMS_PARM_01", new(0x00430099, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "ExtendedOptions", false));
-        e[846] = new("GEMS_PARM_01", new(0x0043009A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RxStackIdentification", false));
-        e[847] = new("GEMS_PARM_01", new(0x0043009B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "NPWFactor", false));
-        e[848] = new("GEMS_PARM_01", new(0x0043009C, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ResearchTag1", false));
-        e[849] = new("GEMS_PARM_01", new(0x0043009D, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ResearchTag2", false));
-        e[850] = new("GEMS_PARM_01", new(0x0043009E, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ResearchTag3", false));
-        e[851] = new("GEMS_PARM_01", new(0x0043009F, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ResearchTag4", false));
-        e[852] = new("GEMS_PATI_01", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PatientStatus", false));
-        e[853] = new("GEMS_RELA_01", new(0x00210003, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SeriesFromWhichPrescribed", false));
-        e[854] = new("GEMS_RELA_01", new(0x00210005, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "GenesisVersionNow", false));
-        e[855] = new("GEMS_RELA_01", new(0x00210007, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "SeriesRecordChecksum", false));
-        e[856] = new("GEMS_RELA_01", new(0x00210015, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[857] = new("GEMS_RELA_01", new(0x00210016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Unknown", false));
-        e[858] = new("GEMS_RELA_01", new(0x00210018, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "GenesisVersionNow", false));
-        e[859] = new("GEMS_RELA_01", new(0x00210019, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AcqReconRecordChecksum", false));
-        e[860] = new("GEMS_RELA_01", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TableStartLocation", false));
-        e[861] = new("GEMS_RELA_01", new(0x00210035, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SeriesFromWhichPrescribed", false));
-        e[862] = new("GEMS_RELA_01", new(0x00210036, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImageFromWhichPrescribed", false));
-        e[863] = new("GEMS_RELA_01", new(0x00210037, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ScreenFormat", false));
-        e[864] = new("GEMS_RELA_01", new(0x0021004A, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AnatomicalReferenceForScout", false));
-        e[865] = new("GEMS_RELA_01", new(0x0021004E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[866] = new("GEMS_RELA_01", new(0x0021004F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LocationsInAcquisition", false));
-        e[867] = new("GEMS_RELA_01", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GraphicallyPrescribed", false));
-        e[868] = new("GEMS_RELA_01", new(0x00210051, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RotationFromSourceXRot", false));
-        e[869] = new("GEMS_RELA_01", new(0x00210052, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RotationFromSourceYRot", false));
-        e[870] = new("GEMS_RELA_01", new(0x00210053, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RotationFromSourceZRot", false));
-        e[871] = new("GEMS_RELA_01", new(0x00210054, 0xFFFF00FF, GeneratedPrivateVRs.SH, "3", "", "ImagePosition", false));
-        e[872] = new("GEMS_RELA_01", new(0x00210055, 0xFFFF00FF, GeneratedPrivateVRs.SH, "6", "", "ImageOrientation", false));
-        e[873] = new("GEMS_RELA_01", new(0x00210056, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntegerSlop", false));
-        e[874] = new("GEMS_RELA_01", new(0x00210057, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntegerSlop", false));
-        e[875] = new("GEMS_RELA_01", new(0x00210058, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntegerSlop", false));
-        e[876] = new("GEMS_RELA_01", new(0x00210059, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntegerSlop", false));
-        e[877] = new("GEMS_RELA_01", new(0x0021005A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntegerSlop", false));
-        e[878] = new("GEMS_RELA_01", new(0x0021005B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FloatSlop", false));
-        e[879] = new("GEMS_RELA_01", new(0x0021005C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FloatSlop", false));
-        e[880] = new("GEMS_RELA_01", new(0x0021005D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FloatSlop", false));
-        e[881] = new("GEMS_RELA_01", new(0x0021005E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FloatSlop", false));
-        e[882] = new("GEMS_RELA_01", new(0x0021005F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FloatSlop", false));
-        e[883] = new("GEMS_RELA_01", new(0x00210070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[884] = new("GEMS_RELA_01", new(0x00210071, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[885] = new("GEMS_RELA_01", new(0x00210081, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowLevelAlpha", false));
-        e[886] = new("GEMS_RELA_01", new(0x00210082, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowLevelBeta", false));
-        e[887] = new("GEMS_RELA_01", new(0x00210083, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowLevelWindow", false));
-        e[888] = new("GEMS_RELA_01", new(0x00210084, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowLevelLevel", false));
-        e[889] = new("GEMS_RELA_01", new(0x00210090, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TubeFocalSpotPosition", false));
-        e[890] = new("GEMS_RELA_01", new(0x00210091, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "BiopsyPosition", false));
-        e[891] = new("GEMS_RELA_01", new(0x00210092, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "BiopsyTLocation", false));
-        e[892] = new("GEMS_RELA_01", new(0x00210093, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "BiopsyRefLocation", false));
-        e[893] = new("GEMS_SENO_02", new(0x00450004, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "AES", false));
-        e[894] = new("GEMS_SENO_02", new(0x00450006, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Angulation", false));
-        e[895] = new("GEMS_SENO_02", new(0x00450009, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RealMagnificationFactor", false));
-        e[896] = new("GEMS_SENO_02", new(0x0045000B, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SenographType", false));
-        e[897] = new("GEMS_SENO_02", new(0x0045000C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "IntegrationTime", false));
-        e[898] = new("GEMS_SENO_02", new(0x0045000D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ROIOriginXY", false));
-        e[899] = new("GEMS_SENO_02", new(0x00450011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "ReceptorSizeCmXY", false));
-        e[900] = new("GEMS_SENO_02", new(0x00450012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "ReceptorSizePixelsXY", false));
-        e[901] = new("GEMS_SENO_02", new(0x00450013, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "Screen", false));
-        e[902] = new("GEMS_SENO_02", new(0x00450014, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PixelPitchMicrons", false));
-        e[903] = new("GEMS_SENO_02", new(0x00450015, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PixelDepthBits", false));
-        e[904] = new("GEMS_SENO_02", new(0x00450016, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "BinningFactorXY", false));
-        e[905] = new("GEMS_SENO_02", new(0x0045001B, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ClinicalView", false));
-        e[906] = new("GEMS_SENO_02", new(0x0045001D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MeanOfRawGrayLevels", false));
-        e[907] = new("GEMS_SENO_02", new(0x0045001E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MeanOfOffsetGrayLevels", false));
-        e[908] = new("GEMS_SENO_02", new(0x0045001F, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MeanOfCorrectedGrayLevels", false));
-        e[909] = new("GEMS_SENO_02", new(0x00450020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MeanOfRegionGrayLevels", false));
-        e[910] = new("GEMS_SENO_02", new(0x00450021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MeanOfLogRegionGrayLevels", false));
-        e[911] = new("GEMS_SENO_02", new(0x00450022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StandardDeviationOfRawGrayLevels", false));
-        e[912] = new("GEMS_SENO_02", new(0x00450023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StandardDeviationOfCorrectedGrayLevels", false));
-        e[913] = new("GEMS_SENO_02", new(0x00450024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StandardDeviationOfRegionGrayLevels", false));
-        e[914] = new("GEMS_SENO_02", new(0x00450025, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StandardDeviationOfLogRegionGrayLevels", false));
-        e[915] = new("GEMS_SENO_02", new(0x00450026, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "MAOBuffer", false));
-        e[916] = new("GEMS_SENO_02", new(0x00450027, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SetNumber", false));
-        e[917] = new("GEMS_SENO_02", new(0x00450028, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "WindowingType", false));
-        e[918] = new("GEMS_SENO_02", new(0x00450029, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "WindowingParameters", false));
-        e[919] = new("GEMS_SENO_02", new(0x0045002A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CrosshairCursorXCoordinates", false));
-        e[920] = new("GEMS_SENO_02", new(0x0045002B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CrosshairCursorYCoordinates", false));
-        e[921] = new("GEMS_SENO_02", new(0x00450039, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignetteRows", false));
-        e[922] = new("GEMS_SENO_02", new(0x0045003A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignetteColumns", false));
-        e[923] = new("GEMS_SENO_02", new(0x0045003B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignetteBitsAllocated", false));
-        e[924] = new("GEMS_SENO_02", new(0x0045003C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignetteBitsStored", false));
-        e[925] = new("GEMS_SENO_02", new(0x0045003D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignetteHighBit", false));
-        e[926] = new("GEMS_SENO_02", new(0x0045003E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VignettePixelRepresentation", false));
-        e[927] = new("GEMS_SENO_02", new(0x0045003F, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "VignettePixelData", false));
-        e[928] = new("GEMS_SERS_01", new(0x00250006, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastPulseSequenceUsed", false));
-        e[929] = new("GEMS_SERS_01", new(0x00250007, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ImagesInSeries", false));
-        e[930] = new("GEMS_SERS_01", new(0x00250010, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LandmarkCounter", false));
-        e[931] = new("GEMS_SERS_01", new(0x00250011, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfAcquisitions", false));
-        e[932] = new("GEMS_SERS_01", new(0x00250014, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IndicatesNumberOfUpdatesToHeader", false));
-        e[933] = new("GEMS_SERS_01", new(0x00250017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SeriesCompleteFlag", false));
-        e[934] = new("GEMS_SERS_01", new(0x00250018, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfImagesArchived", false));
-        e[935] = new("GEMS_SERS_01", new(0x00250019, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "LastImageNumberUsed", false));
-        e[936] = new("GEMS_SERS_01", new(0x0025001A, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "PrimaryReceiverSuiteAndHost", false));
-        e[937] = new("GEMS_STDY_01", new(0x00230001, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfSeriesInStudy", false));
-        e[938] = new("GEMS_STDY_01", new(0x00230002, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfUnarchivedSeries", false));
-        e[939] = new("GEMS_STDY_01", new(0x00230010, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ReferenceImageField", false));
-        e[940] = new("GEMS_STDY_01", new(0x00230050, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SummaryImage", false));
-        e[941] = new("GEMS_STDY_01", new(0x00230070, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "StartTimeSecsInFirstAxial", false));
-        e[942] = new("GEMS_STDY_01", new(0x00230074, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfUpdatesToHeader", false));
-        e[943] = new("GEMS_STDY_01", new(0x0023007D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "IndicatesIfStudyHasCompleteInfo", false));
-        e[944] = new("GEMS_Ultrasound_MovieGroup_001", new(0x7FE10060, 0xFFFF00FF, GeneratedPrivateVRs.OBorOW, "1", "", "IllegalPrivatePixelSequence", false));
-        e[945] = new("GEMS_YMHD_01", new(0x00330005, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[946] = new("GEMS_YMHD_01", new(0x00330006, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[947] = new("GE_GENESIS_REV3.0", new(0x00190039, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AxialType", false));
-        e[948] = new("GE_GENESIS_REV3.0", new(0x0019008F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SwapPhaseFrequency", false));
-        e[949] = new("GE_GENESIS_REV3.0", new(0x0019009C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PulseSequenceName", false));
-        e[950] = new("GE_GENESIS_REV3.0", new(0x0019009F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CoilType", false));
-        e[951] = new("GE_GENESIS_REV3.0", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SATFatWaterBone", false));
-        e[952] = new("GE_GENESIS_REV3.0", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "BitmapOfSATSelections", false));
-        e[953] = new("GE_GENESIS_REV3.0", new(0x001900C1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SurfaceCoilIntensityCorrectionFlag", false));
-        e[954] = new("GE_GENESIS_REV3.0", new(0x001900CB, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PhaseContrastFlowAxis", false));
-        e[955] = new("GE_GENESIS_REV3.0", new(0x001900CC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PhaseContrastVelocityEncoding", false));
-        e[956] = new("GE_GENESIS_REV3.0", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FractionalEcho", false));
-        e[957] = new("GE_GENESIS_REV3.0", new(0x001900D8, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "VariableEchoFlag", false));
-        e[958] = new("GE_GENESIS_REV3.0", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ConcatenatedSat", false));
-        e[959] = new("GE_GENESIS_REV3.0", new(0x001900F2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfPhases", false));
-        e[960] = new("GE_GENESIS_REV3.0", new(0x0043001E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DeltaStartTime", false));
-        e[961] = new("GE_GENESIS_REV3.0", new(0x00430027, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "ScanPitchRatio", false));
-        e[962] = new("INTEGRIS 1.0", new(0x00090008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1-n", "", "ExposureChannel", false));
-        e[963] = new("INTEGRIS 1.0", new(0x00090032, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "ExposureStartTime", false));
-        e[964] = new("INTEGRIS 1.0", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "APRName", false));
-        e[965] = new("INTEGRIS 1.0", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FrameRate", false));
-        e[966] = new("INTEGRIS 1.0", new(0x00210012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ExposureNumber", false));
-        e[967] = new("INTEGRIS 1.0", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfExposureResults", false));
-        e[968] = new("INTEGRIS 1.0", new(0x00410020, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "AccumulatedFluoroscopyDose", false));
-        e[969] = new("INTEGRIS 1.0", new(0x00410030, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "AccumulatedExposureDose", false));
-        e[970] = new("INTEGRIS 1.0", new(0x00410040, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "TotalDose", false));
-        e[971] = new("INTEGRIS 1.0", new(0x00410041, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "TotalNumberOfFrames", false));
-        e[972] = new("INTEGRIS 1.0", new(0x00410050, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "ExposureInformationSequence", false));
-        e[973] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290001, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ImageCompressionFraction", false));
-        e[974] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290002, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ImageQuality", false));
-        e[975] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290003, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ImageBytesTransferred", false));
-        e[976] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "J2cParameterType", false));
-        e[977] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "J2cPixelRepresentation", false));
-        e[978] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "J2cBitsAllocated", false));
-        e[979] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "J2cPixelShiftValue", false));
-        e[980] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290014, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "J2cPlanarConfiguration", false));
-        e[981] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "J2cRescaleIntercept", false));
-        e[982] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PixelDataMD5SumPerFrame", false));
-        e[983] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "HistogramPercentileLabels", false));
-        e[984] = new("INTELERAD MEDICAL SYSTEMS", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "HistogramPercentileValues", false));
-        e[985] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010001, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "InstitutionCode", false));
-        e[986] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010002, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "RoutedTransferAE", false));
-        e[987] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010003, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SourceAE", false));
-        e[988] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010004, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "DeferredValidation", false));
-        e[989] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010005, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SeriesOwner", false));
-        e[990] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010006, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "OrderGroupNumber", false));
-        e[991] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010007, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "StrippedPixelData", false));
-        e[992] = new("INTELERAD MEDICAL SYSTEMS", new(0x3F010008, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "PendingMoveRequest", false));
-        e[993] = new("ISG shadow", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[994] = new("ISG shadow", new(0x00290080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[995] = new("ISG shadow", new(0x00290090, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[996] = new("ISI", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SIENETGeneralPurposeIMGEF", false));
-        e[997] = new("MERGE TECHNOLOGIES, INC.", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "Unknown", false));
-        e[998] = new("OCULUS Optikgeraete GmbH", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "OriginalMeasuringData", false));
-        e[999] = new("OCULUS Optikgeraete GmbH", new(0x00290012, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "OriginalMeasuringDataLength", false));
-        e[1000] = new("OCULUS Optikgeraete GmbH", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "OriginalMeasuringRawData", false));
-        e[1001] = new("OCULUS Optikgeraete GmbH", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "OriginalMeasuringRawDataLength", false));
-        e[1002] = new("PAPYRUS", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OriginalFileName", false));
-        e[1003] = new("PAPYRUS", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OriginalFileLocation", false));
-        e[1004] = new("PAPYRUS", new(0x00090018, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DataSetIdentifier", false));
-        e[1005] = new("PAPYRUS", new(0x00410000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "PapyrusComments", false));
-        e[1006] = new("PAPYRUS", new(0x00410010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FolderType", false));
-        e[1007] = new("PAPYRUS", new(0x00410011, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientFolderDataSetID", false));
-        e[1008] = new("PAPYRUS", new(0x00410020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FolderName", false));
-        e[1009] = new("PAPYRUS", new(0x00410030, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "CreationDate", false));
-        e[1010] = new("PAPYRUS", new(0x00410032, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "CreationTime", false));
-        e[1011] = new("PAPYRUS", new(0x00410034, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "ModifiedDate", false));
-        e[1012] = new("PAPYRUS", new(0x00410036, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "ModifiedTime", false));
-        e[1013] = new("PAPYRUS", new(0x00410040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "OwnerName", false));
-        e[1014] = new("PAPYRUS", new(0x00410050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FolderStatus", false));
-        e[1015] = new("PAPYRUS", new(0x00410060, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "NumberOfImages", false));
-        e[1016] = new("PAPYRUS", new(0x00410062, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "NumberOfOther", false));
-        e[1017] = new("PAPYRUS", new(0x004100A0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "ExternalFolderElementDSID", false));
-        e[1018] = new("PAPYRUS", new(0x004100A1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "ExternalFolderElementDataSetType", false));
-        e[1019] = new("PAPYRUS", new(0x004100A2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "ExternalFolderElementFileLocation", false));
-        e[1020] = new("PAPYRUS", new(0x004100A3, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1-n", "", "ExternalFolderElementLength", false));
-        e[1021] = new("PAPYRUS", new(0x004100B0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "InternalFolderElementDSID", false));
-        e[1022] = new("PAPYRUS", new(0x004100B1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "InternalFolderElementDataSetType", false));
-        e[1023] = new("PAPYRUS", new(0x004100B2, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1-n", "", "InternalOffsetToDataSet", false));
-        e[1024] = new("PAPYRUS", new(0x004100B3, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1-n", "", "InternalOffsetToImage", false));
-        e[1025] = new("PAPYRUS 3.0", new(0x00410000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PapyrusComments", false));
-        e[1026] = new("PAPYRUS 3.0", new(0x00410010, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "PointerSequence", false));
-        e[1027] = new("PAPYRUS 3.0", new(0x00410011, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ImagePointer", false));
-        e[1028] = new("PAPYRUS 3.0", new(0x00410012, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "PixelOffset", false));
-        e[1029] = new("PAPYRUS 3.0", new(0x00410013, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "ImageIdentifierSequence", false));
-        e[1030] = new("PAPYRUS 3.0", new(0x00410014, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "ExternalFileReferenceSequence", false));
-        e[1031] = new("PAPYRUS 3.0", new(0x00410015, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfImages", false));
-        e[1032] = new("PAPYRUS 3.0", new(0x00410021, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ReferencedSOPClassUID", false));
-        e[1033] = new("PAPYRUS 3.0", new(0x00410022, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ReferencedSOPInstanceUID", false));
-        e[1034] = new("PAPYRUS 3.0", new(0x00410031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReferencedFileName", false));
-        e[1035] = new("PAPYRUS 3.0", new(0x00410032, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "ReferencedFilePath", false));
-        e[1036] = new("PAPYRUS 3.0", new(0x00410041, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ReferencedImageSOPClassUID", false));
-        e[1037] = new("PAPYRUS 3.0", new(0x00410042, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "ReferencedImageSOPInstanceUID", false));
-        e[1038] = new("PAPYRUS 3.0", new(0x00410050, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "ImageSequence", false));
-        e[1039] = new("PAPYRUS 3.0", new(0x60000000, 0xFF0000FF, GeneratedPrivateVRs.IS, "1", "", "OverlayID", false));
-        e[1040] = new("PAPYRUS 3.0", new(0x60000001, 0xFF0000FF, GeneratedPrivateVRs.LT, "1-n", "", "LinkedOverlays", false));
-        e[1041] = new("PAPYRUS 3.0", new(0x60000010, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "OverlayRows", false));
-        e[1042] = new("PAPYRUS 3.0", new(0x60000011, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "OverlayColumns", false));
-        e[1043] = new("PAPYRUS 3.0", new(0x60000040, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "OverlayType", false));
-        e[1044] = new("PAPYRUS 3.0", new(0x60000050, 0xFF0000FF, GeneratedPrivateVRs.US, "1-n", "", "OverlayOrigin", false));
-        e[1045] = new("PAPYRUS 3.0", new(0x60000060, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "Editable", false));
-        e[1046] = new("PAPYRUS 3.0", new(0x60000070, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "OverlayFont", false));
-        e[1047] = new("PAPYRUS 3.0", new(0x60000072, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "OverlayStyle", false));
-        e[1048] = new("PAPYRUS 3.0", new(0x60000074, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "OverlayFontSize", false));
-        e[1049] = new("PAPYRUS 3.0", new(0x60000076, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "OverlayColor", false));
-        e[1050] = new("PAPYRUS 3.0", new(0x60000078, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "ShadowSize", false));
-        e[1051] = new("PAPYRUS 3.0", new(0x60000080, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "FillPattern", false));
-        e[1052] = new("PAPYRUS 3.0", new(0x60000082, 0xFF0000FF, GeneratedPrivateVRs.US, "1", "", "OverlayPenSize", false));
-        e[1053] = new("PAPYRUS 3.0", new(0x600000A0, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "Label", false));
-        e[1054] = new("PAPYRUS 3.0", new(0x600000A2, 0xFF0000FF, GeneratedPrivateVRs.LT, "1", "", "PostItText", false));
-        e[1055] = new("PAPYRUS 3.0", new(0x600000A4, 0xFF0000FF, GeneratedPrivateVRs.US, "2", "", "AnchorPoint", false));
-        e[1056] = new("PAPYRUS 3.0", new(0x600000B0, 0xFF0000FF, GeneratedPrivateVRs.LO, "1", "", "ROIType", false));
-        e[1057] = new("PAPYRUS 3.0", new(0x600000B2, 0xFF0000FF, GeneratedPrivateVRs.LT, "1", "", "AttachedAnnotation", false));
-        e[1058] = new("PAPYRUS 3.0", new(0x600000BA, 0xFF0000FF, GeneratedPrivateVRs.US, "1-n", "", "ContourPoints", false));
-        e[1059] = new("PAPYRUS 3.0", new(0x600000BC, 0xFF0000FF, GeneratedPrivateVRs.US, "1-n", "", "MaskData", false));
-        e[1060] = new("PAPYRUS 3.0", new(0x600000C0, 0xFF0000FF, GeneratedPrivateVRs.SQ, "1", "", "UINOverlaySequence", false));
-        e[1061] = new("PHILIPS IMAGING DD 001", new(0x20010001, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ChemicalShift", false));
-        e[1062] = new("PHILIPS IMAGING DD 001", new(0x20010002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ChemicalShiftNumberMR", false));
-        e[1063] = new("PHILIPS IMAGING DD 001", new(0x20010003, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionBFactor", false));
-        e[1064] = new("PHILIPS IMAGING DD 001", new(0x20010004, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DiffusionDirection", false));
-        e[1065] = new("PHILIPS IMAGING DD 001", new(0x20010006, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageEnhanced", false));
-        e[1066] = new("PHILIPS IMAGING DD 001", new(0x20010007, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageTypeEDES", false));
-        e[1067] = new("PHILIPS IMAGING DD 001", new(0x20010008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseNumber", false));
-        e[1068] = new("PHILIPS IMAGING DD 001", new(0x20010009, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ImagePrepulseDelay", false));
-        e[1069] = new("PHILIPS IMAGING DD 001", new(0x2001000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceNumberMR", false));
-        e[1070] = new("PHILIPS IMAGING DD 001", new(0x2001000B, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SliceOrientation", false));
-        e[1071] = new("PHILIPS IMAGING DD 001", new(0x2001000C, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ArrhythmiaRejection", false));
-        e[1072] = new("PHILIPS IMAGING DD 001", new(0x2001000E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CardiacCycled", false));
-        e[1073] = new("PHILIPS IMAGING DD 001", new(0x2001000F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CardiacGateWidth", false));
-        e[1074] = new("PHILIPS IMAGING DD 001", new(0x20010010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CardiacSync", false));
-        e[1075] = new("PHILIPS IMAGING DD 001", new(0x20010011, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionEchoTime", false));
-        e[1076] = new("PHILIPS IMAGING DD 001", new(0x20010012, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DynamicSeries", false));
-        e[1077] = new("PHILIPS IMAGING DD 001", new(0x20010013, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "EPIFactor", false));
-        e[1078] = new("PHILIPS IMAGING DD 001", new(0x20010014, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfEchoes", false));
-        e[1079] = new("PHILIPS IMAGING DD 001", new(0x20010015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfLocations", false));
-        e[1080] = new("PHILIPS IMAGING DD 001", new(0x20010016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfPCDirections", false));
-        e[1081] = new("PHILIPS IMAGING DD 001", new(0x20010017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfPhasesMR", false));
-        e[1082] = new("PHILIPS IMAGING DD 001", new(0x20010018, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfSlicesMR", false));
-        e[1083] = new("PHILIPS IMAGING DD 001", new(0x20010019, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PartialMatrixScanned", false));
-        e[1084] = new("PHILIPS IMAGING DD 001", new(0x2001001A, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1-n", "", "PCVelocity", false));
-        e[1085] = new("PHILIPS IMAGING DD 001", new(0x2001001B, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "PrepulseDelay", false));
-        e[1086] = new("PHILIPS IMAGING DD 001", new(0x2001001C, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PrepulseType", false));
-        e[1087] = new("PHILIPS IMAGING DD 001", new(0x2001001D, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReconstructionNumberMR", false));
-        e[1088] = new("PHILIPS IMAGING DD 001", new(0x2001001F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "RespirationSync", false));
-        e[1089] = new("PHILIPS IMAGING DD 001", new(0x20010020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ScanningTechnique", false));
-        e[1090] = new("PHILIPS IMAGING DD 001", new(0x20010021, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SPIR", false));
-        e[1091] = new("PHILIPS IMAGING DD 001", new(0x20010022, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "WaterFatShift", false));
-        e[1092] = new("PHILIPS IMAGING DD 001", new(0x20010023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FlipAnglePhilips", false));
-        e[1093] = new("PHILIPS IMAGING DD 001", new(0x20010024, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesIsInteractive", false));
-        e[1094] = new("PHILIPS IMAGING DD 001", new(0x20010025, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "EchoTimeDisplayMR", false));
-        e[1095] = new("PHILIPS IMAGING DD 001", new(0x20010026, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PresentationStateSubtractionActive", false));
-        e[1096] = new("PHILIPS IMAGING DD 001", new(0x2001002D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StackNumberOfSlices", false));
-        e[1097] = new("PHILIPS IMAGING DD 001", new(0x20010032, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "StackRadialAngle", false));
-        e[1098] = new("PHILIPS IMAGING DD 001", new(0x20010033, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "StackRadialAxis", false));
-        e[1099] = new("PHILIPS IMAGING DD 001", new(0x20010035, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StackSliceNumber", false));
-        e[1100] = new("PHILIPS IMAGING DD 001", new(0x20010036, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "StackType", false));
-        e[1101] = new("PHILIPS IMAGING DD 001", new(0x2001003F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ZoomMode", false));
-        e[1102] = new("PHILIPS IMAGING DD 001", new(0x20010058, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ContrastTransferTaste", false));
-        e[1103] = new("PHILIPS IMAGING DD 001", new(0x2001005F, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "StackSequence", false));
-        e[1104] = new("PHILIPS IMAGING DD 001", new(0x20010060, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfStacks", false));
-        e[1105] = new("PHILIPS IMAGING DD 001", new(0x20010061, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesTransmitted", false));
-        e[1106] = new("PHILIPS IMAGING DD 001", new(0x20010062, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesCommitted", false));
-        e[1107] = new("PHILIPS IMAGING DD 001", new(0x20010063, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ExaminationSource", false));
-        e[1108] = new("PHILIPS IMAGING DD 001", new(0x20010067, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "LinearPresentationGLTrafoShapeSub", false));
-        e[1109] = new("PHILIPS IMAGING DD 001", new(0x20010077, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "GLTrafoType", false));
-        e[1110] = new("PHILIPS IMAGING DD 001", new(0x2001007B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AcquisitionNumber", false));
-        e[1111] = new("PHILIPS IMAGING DD 001", new(0x20010081, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfDynamicScans", false));
-        e[1112] = new("PHILIPS IMAGING DD 001", new(0x2001009F, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "PixelProcessingKernelSize", false));
-        e[1113] = new("PHILIPS IMAGING DD 001", new(0x200100A1, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "IsRawImage", false));
-        e[1114] = new("PHILIPS IMAGING DD 001", new(0x200100F1, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ProspectiveMotionCorrection", false));
-        e[1115] = new("PHILIPS IMAGING DD 001", new(0x200100F2, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "RetrospectiveMotionCorrection", false));
-        e[1116] = new("PHILIPS MR", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SPIRelease", false));
-        e[1117] = new("PHILIPS MR", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[1118] = new("PHILIPS MR IMAGING DD 001", new(0x20050005, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SynergyReconstructionType", false));
-        e[1119] = new("PHILIPS MR IMAGING DD 001", new(0x2005001E, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "MIPProtocol", false));
-        e[1120] = new("PHILIPS MR IMAGING DD 001", new(0x2005001F, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "MPRProtocol", false));
-        e[1121] = new("PHILIPS MR IMAGING DD 001", new(0x20050020, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfChemicalShifts", false));
-        e[1122] = new("PHILIPS MR IMAGING DD 001", new(0x2005002D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfStackSlices", false));
-        e[1123] = new("PHILIPS MR IMAGING DD 001", new(0x20050083, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[1124] = new("PHILIPS MR IMAGING DD 001", new(0x200500A1, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SyncraScanType", false));
-        e[1125] = new("PHILIPS MR IMAGING DD 001", new(0x200500B0, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionRL", false));
-        e[1126] = new("PHILIPS MR IMAGING DD 001", new(0x200500B1, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionAP", false));
-        e[1127] = new("PHILIPS MR IMAGING DD 001", new(0x200500B2, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionFH", false));
-        e[1128] = new("PHILIPS MR R5.5/PART", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FieldOfView", false));
-        e[1129] = new("PHILIPS MR R5.6/PART", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FieldOfView", false));
-        e[1130] = new("PHILIPS MR SPECTRO;1", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1131] = new("PHILIPS MR SPECTRO;1", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1132] = new("PHILIPS MR SPECTRO;1", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1133] = new("PHILIPS MR SPECTRO;1", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1134] = new("PHILIPS MR SPECTRO;1", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1135] = new("PHILIPS MR SPECTRO;1", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1136] = new("PHILIPS MR SPECTRO;1", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1137] = new("PHILIPS MR SPECTRO;1", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1138] = new("PHILIPS MR SPECTRO;1", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1139] = new("PHILIPS MR SPECTRO;1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1140] = new("PHILIPS MR SPECTRO;1", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1141] = new("PHILIPS MR SPECTRO;1", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1142] = new("PHILIPS MR SPECTRO;1", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1143] = new("PHILIPS MR SPECTRO;1", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1144] = new("PHILIPS MR SPECTRO;1", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1145] = new("PHILIPS MR SPECTRO;1", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1146] = new("PHILIPS MR SPECTRO;1", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[1147] = new("PHILIPS MR SPECTRO;1", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1148] = new("PHILIPS MR SPECTRO;1", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1149] = new("PHILIPS MR SPECTRO;1", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1150] = new("PHILIPS MR SPECTRO;1", new(0x00190023, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1151] = new("PHILIPS MR SPECTRO;1", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1152] = new("PHILIPS MR SPECTRO;1", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1153] = new("PHILIPS MR SPECTRO;1", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1154] = new("PHILIPS MR SPECTRO;1", new(0x00190027, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1155] = new("PHILIPS MR SPECTRO;1", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1156] = new("PHILIPS MR SPECTRO;1", new(0x00190029, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "Unknown", false));
-        e[1157] = new("PHILIPS MR SPECTRO;1", new(0x00190031, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1158] = new("PHILIPS MR SPECTRO;1", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1159] = new("PHILIPS MR SPECTRO;1", new(0x00190041, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1160] = new("PHILIPS MR SPECTRO;1", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "Unknown", false));
-        e[1161] = new("PHILIPS MR SPECTRO;1", new(0x00190043, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "Unknown", false));
-        e[1162] = new("PHILIPS MR SPECTRO;1", new(0x00190045, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1163] = new("PHILIPS MR SPECTRO;1", new(0x00190046, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1164] = new("PHILIPS MR SPECTRO;1", new(0x00190047, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1165] = new("PHILIPS MR SPECTRO;1", new(0x00190048, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1166] = new("PHILIPS MR SPECTRO;1", new(0x00190049, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1167] = new("PHILIPS MR SPECTRO;1", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[1168] = new("PHILIPS MR SPECTRO;1", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1169] = new("PHILIPS MR SPECTRO;1", new(0x00190061, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1170] = new("PHILIPS MR SPECTRO;1", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[1171] = new("PHILIPS MR SPECTRO;1", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "Unknown", false));
-        e[1172] = new("PHILIPS MR SPECTRO;1", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1173] = new("PHILIPS MR SPECTRO;1", new(0x00190073, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1174] = new("PHILIPS MR SPECTRO;1", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1175] = new("PHILIPS MR SPECTRO;1", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1176] = new("PHILIPS MR SPECTRO;1", new(0x00190077, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1177] = new("PHILIPS MR SPECTRO;1", new(0x00190078, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1178] = new("PHILIPS MR SPECTRO;1", new(0x00190079, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1179] = new("PHILIPS MR SPECTRO;1", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1180] = new("PHILIPS MR/LAST", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MainMagneticField", false));
-        e[1181] = new("PHILIPS MR/LAST", new(0x0019000E, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FlowCompensation", false));
-        e[1182] = new("PHILIPS MR/LAST", new(0x001900B1, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MinimumRRInterval", false));
-        e[1183] = new("PHILIPS MR/LAST", new(0x001900B2, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MaximumRRInterval", false));
-        e[1184] = new("PHILIPS MR/LAST", new(0x001900B3, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfRejections", false));
-        e[1185] = new("PHILIPS MR/LAST", new(0x001900B4, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "NumberOfRRIntervals", false));
-        e[1186] = new("PHILIPS MR/LAST", new(0x001900B5, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ArrhythmiaRejection", false));
-        e[1187] = new("PHILIPS MR/LAST", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1188] = new("PHILIPS MR/LAST", new(0x001900C6, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CycledMultipleSlice", false));
-        e[1189] = new("PHILIPS MR/LAST", new(0x001900CE, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "REST", false));
-        e[1190] = new("PHILIPS MR/LAST", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1191] = new("PHILIPS MR/LAST", new(0x001900D6, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FourierInterpolation", false));
-        e[1192] = new("PHILIPS MR/LAST", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "Unknown", false));
-        e[1193] = new("PHILIPS MR/LAST", new(0x001900E0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Prepulse", false));
-        e[1194] = new("PHILIPS MR/LAST", new(0x001900E1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PrepulseDelay", false));
-        e[1195] = new("PHILIPS MR/LAST", new(0x001900E2, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1196] = new("PHILIPS MR/LAST", new(0x001900E3, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1197] = new("PHILIPS MR/LAST", new(0x001900F0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WSProtocolString1", false));
-        e[1198] = new("PHILIPS MR/LAST", new(0x001900F1, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WSProtocolString2", false));
-        e[1199] = new("PHILIPS MR/LAST", new(0x001900F2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WSProtocolString3", false));
-    }
-
-    private static void FillPrivate3(PrivateEntry[] e)
-    {
-        e[1200] = new("PHILIPS MR/LAST", new(0x001900F3, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WSProtocolString4", false));
-        e[1201] = new("PHILIPS MR/LAST", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1202] = new("PHILIPS MR/LAST", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1203] = new("PHILIPS MR/LAST", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1204] = new("PHILIPS MR/LAST", new(0x00210021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SliceGap", false));
-        e[1205] = new("PHILIPS MR/LAST", new(0x00210022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StackRadialAngle", false));
-        e[1206] = new("PHILIPS MR/LAST", new(0x00270000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1207] = new("PHILIPS MR/LAST", new(0x00270011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1208] = new("PHILIPS MR/LAST", new(0x00270012, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1209] = new("PHILIPS MR/LAST", new(0x00270013, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1210] = new("PHILIPS MR/LAST", new(0x00270014, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1211] = new("PHILIPS MR/LAST", new(0x00270015, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1212] = new("PHILIPS MR/LAST", new(0x00270016, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[1213] = new("PHILIPS MR/LAST", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FPMin", false));
-        e[1214] = new("PHILIPS MR/LAST", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FPMax", false));
-        e[1215] = new("PHILIPS MR/LAST", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ScaledMinimum", false));
-        e[1216] = new("PHILIPS MR/LAST", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ScaledMaximum", false));
-        e[1217] = new("PHILIPS MR/LAST", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "WindowMinimum", false));
-        e[1218] = new("PHILIPS MR/LAST", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "WindowMaximum", false));
-        e[1219] = new("PHILIPS MR/LAST", new(0x00290061, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1220] = new("PHILIPS MR/LAST", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1221] = new("PHILIPS MR/LAST", new(0x00290071, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1222] = new("PHILIPS MR/LAST", new(0x00290072, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1223] = new("PHILIPS MR/LAST", new(0x00290080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ViewCenter", false));
-        e[1224] = new("PHILIPS MR/LAST", new(0x00290081, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ViewSize", false));
-        e[1225] = new("PHILIPS MR/LAST", new(0x00290082, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ViewZoom", false));
-        e[1226] = new("PHILIPS MR/LAST", new(0x00290083, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ViewTransform", false));
-        e[1227] = new("PHILIPS MR/LAST", new(0x60010000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1228] = new("PHILIPS MR/PART", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfStacks", false));
-        e[1229] = new("PHILIPS MR/PART", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "StackType", false));
-        e[1230] = new("PHILIPS MR/PART", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "Unknown", false));
-        e[1231] = new("PHILIPS MR/PART", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CCAngulation", false));
-        e[1232] = new("PHILIPS MR/PART", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "APAngulation", false));
-        e[1233] = new("PHILIPS MR/PART", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LRAngulation", false));
-        e[1234] = new("PHILIPS MR/PART", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PatientPosition", false));
-        e[1235] = new("PHILIPS MR/PART", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PatientOrientation", false));
-        e[1236] = new("PHILIPS MR/PART", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceOrientation", false));
-        e[1237] = new("PHILIPS MR/PART", new(0x0019000B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LROffcenter", false));
-        e[1238] = new("PHILIPS MR/PART", new(0x0019000C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CCOffcenter", false));
-        e[1239] = new("PHILIPS MR/PART", new(0x0019000D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "APOffcenter", false));
-        e[1240] = new("PHILIPS MR/PART", new(0x0019000E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1241] = new("PHILIPS MR/PART", new(0x0019000F, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSlices", false));
-        e[1242] = new("PHILIPS MR/PART", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SliceFactor", false));
-        e[1243] = new("PHILIPS MR/PART", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "EchoTimes", false));
-        e[1244] = new("PHILIPS MR/PART", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "DynamicStudy", false));
-        e[1245] = new("PHILIPS MR/PART", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "HeartbeatInterval", false));
-        e[1246] = new("PHILIPS MR/PART", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RepetitionTimeFFE", false));
-        e[1247] = new("PHILIPS MR/PART", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FFEFlipAngle", false));
-        e[1248] = new("PHILIPS MR/PART", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfScans", false));
-        e[1249] = new("PHILIPS MR/PART", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "Unknown", false));
-        e[1250] = new("PHILIPS MR/PART", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DynamicScanTimeBegin", false));
-        e[1251] = new("PHILIPS MR/PART", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1252] = new("PHILIPS MR/PART", new(0x00190045, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReconstructionResolution", false));
-        e[1253] = new("PHILIPS MR/PART", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RepetitionTimeSE", false));
-        e[1254] = new("PHILIPS MR/PART", new(0x00190065, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RepetitionTimeIR", false));
-        e[1255] = new("PHILIPS MR/PART", new(0x00190069, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfPhases", false));
-        e[1256] = new("PHILIPS MR/PART", new(0x0019006A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CardiacFrequency", false));
-        e[1257] = new("PHILIPS MR/PART", new(0x0019006B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "InversionDelay", false));
-        e[1258] = new("PHILIPS MR/PART", new(0x0019006C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GateDelay", false));
-        e[1259] = new("PHILIPS MR/PART", new(0x0019006D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GateWidth", false));
-        e[1260] = new("PHILIPS MR/PART", new(0x0019006E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TriggerDelayTime", false));
-        e[1261] = new("PHILIPS MR/PART", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfChemicalShifts", false));
-        e[1262] = new("PHILIPS MR/PART", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ChemicalShift", false));
-        e[1263] = new("PHILIPS MR/PART", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfRows", false));
-        e[1264] = new("PHILIPS MR/PART", new(0x00190085, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSamples", false));
-        e[1265] = new("PHILIPS MR/PART", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "MagnetizationTransferContrast", false));
-        e[1266] = new("PHILIPS MR/PART", new(0x00190095, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SpectralPresaturationWithInversionRecovery", false));
-        e[1267] = new("PHILIPS MR/PART", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1268] = new("PHILIPS MR/PART", new(0x00190097, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[1269] = new("PHILIPS MR/PART", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1270] = new("PHILIPS MR/PART", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1271] = new("PHILIPS MR/PART", new(0x001900A3, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1272] = new("PHILIPS MR/PART", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[1273] = new("PHILIPS MR/PART", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TriggerDelayTimes", false));
-        e[1274] = new("PHILIPS MR/PART", new(0x001900C8, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1275] = new("PHILIPS MR/PART", new(0x001900C9, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FoldoverDirectionTransverse", false));
-        e[1276] = new("PHILIPS MR/PART", new(0x001900CA, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FoldoverDirectionSagittal", false));
-        e[1277] = new("PHILIPS MR/PART", new(0x001900CB, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FoldoverDirectionCoronal", false));
-        e[1278] = new("PHILIPS MR/PART", new(0x001900CC, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1279] = new("PHILIPS MR/PART", new(0x001900CD, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1280] = new("PHILIPS MR/PART", new(0x001900CE, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1281] = new("PHILIPS MR/PART", new(0x001900CF, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfEchoes", false));
-        e[1282] = new("PHILIPS MR/PART", new(0x001900D0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ScanResolution", false));
-        e[1283] = new("PHILIPS MR/PART", new(0x001900D2, 0xFFFF00FF, GeneratedPrivateVRs.LO, "2", "", "WaterFatShift", false));
-        e[1284] = new("PHILIPS MR/PART", new(0x001900D4, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ArtifactReduction", false));
-        e[1285] = new("PHILIPS MR/PART", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1286] = new("PHILIPS MR/PART", new(0x001900D6, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1287] = new("PHILIPS MR/PART", new(0x001900D7, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ScanPercentage", false));
-        e[1288] = new("PHILIPS MR/PART", new(0x001900D8, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Halfscan", false));
-        e[1289] = new("PHILIPS MR/PART", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "EPIFactor", false));
-        e[1290] = new("PHILIPS MR/PART", new(0x001900DA, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "TurboFactor", false));
-        e[1291] = new("PHILIPS MR/PART", new(0x001900DB, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[1292] = new("PHILIPS MR/PART", new(0x001900E0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PrepulseType", false));
-        e[1293] = new("PHILIPS MR/PART", new(0x001900E1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PrepulseDelay", false));
-        e[1294] = new("PHILIPS MR/PART", new(0x001900E3, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PhaseContrastVelocity", false));
-        e[1295] = new("PHILIPS MR/PART", new(0x001900FC, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ResonanceFrequency", false));
-        e[1296] = new("PHILIPS MR/PART", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "ScanDate", false));
-        e[1297] = new("PHILIPS MR/PART", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "ScanTime", false));
-        e[1298] = new("PHILIPS MR/PART", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceNumber", false));
-        e[1299] = new("PHILIPS MR/PART", new(0x00210021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceGap", false));
-        e[1300] = new("PHILIPS MR/PART", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "EchoNumber", false));
-        e[1301] = new("PHILIPS MR/PART", new(0x00210031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PatientReferenceID", false));
-        e[1302] = new("PHILIPS MR/PART", new(0x00210035, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ChemicalShiftNumber", false));
-        e[1303] = new("PHILIPS MR/PART", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseNumber", false));
-        e[1304] = new("PHILIPS MR/PART", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "DynamicScanNumber", false));
-        e[1305] = new("PHILIPS MR/PART", new(0x00210060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfRowsInObject", false));
-        e[1306] = new("PHILIPS MR/PART", new(0x00210061, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "RowNumber", false));
-        e[1307] = new("PHILIPS MR/PART", new(0x00210062, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "Unknown", false));
-        e[1308] = new("PHILIPS MR/PART", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Unknown", false));
-        e[1309] = new("PHILIPS MR/PART", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1310] = new("PHILIPS MR/PART", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1311] = new("PHILIPS MR/PART", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1312] = new("PHILIPS MR/PART", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[1313] = new("PHILIPS MR/PART", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Unknown", false));
-        e[1314] = new("PHILIPS MR/PART", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Unknown", false));
-        e[1315] = new("PHILIPS MR/PART", new(0x002900C3, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ScanResolution", false));
-        e[1316] = new("PHILIPS MR/PART", new(0x002900C4, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FieldOfView", false));
-        e[1317] = new("PHILIPS MR/PART", new(0x002900D5, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SliceThickness", false));
-        e[1318] = new("PHILIPS-MR-1", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ChemicalShiftNumber", false));
-        e[1319] = new("PHILIPS-MR-1", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseNumber", false));
-        e[1320] = new("PHILIPS-MR-1", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReconstructionNumber", false));
-        e[1321] = new("PHILIPS-MR-1", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceNumber", false));
-        e[1322] = new("Philips Imaging DD 001", new(0x20010001, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ChemicalShift", false));
-        e[1323] = new("Philips Imaging DD 001", new(0x20010002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ChemicalShiftNumberMR", false));
-        e[1324] = new("Philips Imaging DD 001", new(0x20010003, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionBFactor", false));
-        e[1325] = new("Philips Imaging DD 001", new(0x20010004, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DiffusionDirection", false));
-        e[1326] = new("Philips Imaging DD 001", new(0x20010006, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageEnhanced", false));
-        e[1327] = new("Philips Imaging DD 001", new(0x20010007, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageTypeEDES", false));
-        e[1328] = new("Philips Imaging DD 001", new(0x20010008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseNumber", false));
-        e[1329] = new("Philips Imaging DD 001", new(0x20010009, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ImagePrepulseDelay", false));
-        e[1330] = new("Philips Imaging DD 001", new(0x2001000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "SliceNumberMR", false));
-        e[1331] = new("Philips Imaging DD 001", new(0x2001000B, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SliceOrientation", false));
-        e[1332] = new("Philips Imaging DD 001", new(0x2001000C, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ArrhythmiaRejection", false));
-        e[1333] = new("Philips Imaging DD 001", new(0x2001000E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CardiacCycled", false));
-        e[1334] = new("Philips Imaging DD 001", new(0x2001000F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CardiacGateWidth", false));
-        e[1335] = new("Philips Imaging DD 001", new(0x20010010, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CardiacSync", false));
-        e[1336] = new("Philips Imaging DD 001", new(0x20010011, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionEchoTime", false));
-        e[1337] = new("Philips Imaging DD 001", new(0x20010012, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "DynamicSeries", false));
-        e[1338] = new("Philips Imaging DD 001", new(0x20010013, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "EPIFactor", false));
-        e[1339] = new("Philips Imaging DD 001", new(0x20010014, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfEchoes", false));
-        e[1340] = new("Philips Imaging DD 001", new(0x20010015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfLocations", false));
-        e[1341] = new("Philips Imaging DD 001", new(0x20010016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfPCDirections", false));
-        e[1342] = new("Philips Imaging DD 001", new(0x20010017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfPhasesMR", false));
-        e[1343] = new("Philips Imaging DD 001", new(0x20010018, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfSlicesMR", false));
-        e[1344] = new("Philips Imaging DD 001", new(0x20010019, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PartialMatrixScanned", false));
-        e[1345] = new("Philips Imaging DD 001", new(0x2001001A, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1-n", "", "PCVelocity", false));
-        e[1346] = new("Philips Imaging DD 001", new(0x2001001B, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "PrepulseDelay", false));
-        e[1347] = new("Philips Imaging DD 001", new(0x2001001C, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PrepulseType", false));
-        e[1348] = new("Philips Imaging DD 001", new(0x2001001D, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReconstructionNumberMR", false));
-        e[1349] = new("Philips Imaging DD 001", new(0x2001001F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "RespirationSync", false));
-        e[1350] = new("Philips Imaging DD 001", new(0x20010020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ScanningTechnique", false));
-        e[1351] = new("Philips Imaging DD 001", new(0x20010021, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SPIR", false));
-        e[1352] = new("Philips Imaging DD 001", new(0x20010022, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "WaterFatShift", false));
-        e[1353] = new("Philips Imaging DD 001", new(0x20010023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FlipAnglePhilips", false));
-        e[1354] = new("Philips Imaging DD 001", new(0x20010024, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesIsInteractive", false));
-        e[1355] = new("Philips Imaging DD 001", new(0x20010025, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "EchoTimeDisplayMR", false));
-        e[1356] = new("Philips Imaging DD 001", new(0x20010026, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PresentationStateSubtractionActive", false));
-        e[1357] = new("Philips Imaging DD 001", new(0x2001002D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StackNumberOfSlices", false));
-        e[1358] = new("Philips Imaging DD 001", new(0x20010032, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "StackRadialAngle", false));
-        e[1359] = new("Philips Imaging DD 001", new(0x20010033, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "StackRadialAxis", false));
-        e[1360] = new("Philips Imaging DD 001", new(0x20010035, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StackSliceNumber", false));
-        e[1361] = new("Philips Imaging DD 001", new(0x20010036, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "StackType", false));
-        e[1362] = new("Philips Imaging DD 001", new(0x2001003F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ZoomMode", false));
-        e[1363] = new("Philips Imaging DD 001", new(0x20010058, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ContrastTransferTaste", false));
-        e[1364] = new("Philips Imaging DD 001", new(0x2001005F, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "StackSequence", false));
-        e[1365] = new("Philips Imaging DD 001", new(0x20010060, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfStacks", false));
-        e[1366] = new("Philips Imaging DD 001", new(0x20010061, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesTransmitted", false));
-        e[1367] = new("Philips Imaging DD 001", new(0x20010062, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SeriesCommitted", false));
-        e[1368] = new("Philips Imaging DD 001", new(0x20010063, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ExaminationSource", false));
-        e[1369] = new("Philips Imaging DD 001", new(0x20010067, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "LinearPresentationGLTrafoShapeSub", false));
-        e[1370] = new("Philips Imaging DD 001", new(0x20010077, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "GLTrafoType", false));
-        e[1371] = new("Philips Imaging DD 001", new(0x2001007B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AcquisitionNumber", false));
-        e[1372] = new("Philips Imaging DD 001", new(0x20010081, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfDynamicScans", false));
-        e[1373] = new("Philips Imaging DD 001", new(0x2001009F, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "PixelProcessingKernelSize", false));
-        e[1374] = new("Philips Imaging DD 001", new(0x200100A1, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "IsRawImage", false));
-        e[1375] = new("Philips Imaging DD 001", new(0x200100F1, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "ProspectiveMotionCorrection", false));
-        e[1376] = new("Philips Imaging DD 001", new(0x200100F2, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "RetrospectiveMotionCorrection", false));
-        e[1377] = new("Philips MR Imaging DD 001", new(0x20050005, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SynergyReconstructionType", false));
-        e[1378] = new("Philips MR Imaging DD 001", new(0x2005001E, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "MIPProtocol", false));
-        e[1379] = new("Philips MR Imaging DD 001", new(0x2005001F, 0xFFFF00FF, GeneratedPrivateVRs.SH, "1", "", "MPRProtocol", false));
-        e[1380] = new("Philips MR Imaging DD 001", new(0x20050020, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NumberOfChemicalShifts", false));
-        e[1381] = new("Philips MR Imaging DD 001", new(0x2005002D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfStackSlices", false));
-        e[1382] = new("Philips MR Imaging DD 001", new(0x20050083, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[1383] = new("Philips MR Imaging DD 001", new(0x200500A1, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SyncraScanType", false));
-        e[1384] = new("Philips MR Imaging DD 001", new(0x200500B0, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionRL", false));
-        e[1385] = new("Philips MR Imaging DD 001", new(0x200500B1, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionAP", false));
-        e[1386] = new("Philips MR Imaging DD 001", new(0x200500B2, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "DiffusionDirectionFH", false));
-        e[1387] = new("Philips MR Imaging DD 005", new(0x20050002, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[1388] = new("Picker NM Private Group", new(0x70010001, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[1389] = new("Picker NM Private Group", new(0x70010002, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "Unknown", false));
-        e[1390] = new("SIEMENS CM VA0  ACQU", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ParameterFileName", false));
-        e[1391] = new("SIEMENS CM VA0  ACQU", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SequenceFileName", false));
-        e[1392] = new("SIEMENS CM VA0  ACQU", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SequenceFileOwner", false));
-        e[1393] = new("SIEMENS CM VA0  ACQU", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SequenceDescription", false));
-        e[1394] = new("SIEMENS CM VA0  ACQU", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "EPIFileName", false));
-        e[1395] = new("SIEMENS CM VA0  CMS", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "NumberOfMeasurements", false));
-        e[1396] = new("SIEMENS CM VA0  CMS", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "StorageMode", false));
-        e[1397] = new("SIEMENS CM VA0  CMS", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "EvaluationMaskImage", false));
-        e[1398] = new("SIEMENS CM VA0  CMS", new(0x00090026, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "LastMoveDate", false));
-        e[1399] = new("SIEMENS CM VA0  CMS", new(0x00090027, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "LastMoveTime", false));
-        e[1400] = new("SIEMENS CM VA0  CMS", new(0x0011000A, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1401] = new("SIEMENS CM VA0  CMS", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "RegistrationDate", false));
-        e[1402] = new("SIEMENS CM VA0  CMS", new(0x00110011, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "RegistrationTime", false));
-        e[1403] = new("SIEMENS CM VA0  CMS", new(0x00110022, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1404] = new("SIEMENS CM VA0  CMS", new(0x00110023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UsedPatientWeight", false));
-        e[1405] = new("SIEMENS CM VA0  CMS", new(0x00110040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "OrganCode", false));
-        e[1406] = new("SIEMENS CM VA0  CMS", new(0x00130000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ModifyingPhysician", false));
-        e[1407] = new("SIEMENS CM VA0  CMS", new(0x00130010, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "ModificationDate", false));
-        e[1408] = new("SIEMENS CM VA0  CMS", new(0x00130012, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "ModificationTime", false));
-        e[1409] = new("SIEMENS CM VA0  CMS", new(0x00130020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PatientName", false));
-        e[1410] = new("SIEMENS CM VA0  CMS", new(0x00130022, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PatientId", false));
-        e[1411] = new("SIEMENS CM VA0  CMS", new(0x00130030, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PatientBirthdate", false));
-        e[1412] = new("SIEMENS CM VA0  CMS", new(0x00130031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PatientWeight", false));
-        e[1413] = new("SIEMENS CM VA0  CMS", new(0x00130032, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientsMaidenName", false));
-        e[1414] = new("SIEMENS CM VA0  CMS", new(0x00130033, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReferringPhysician", false));
-        e[1415] = new("SIEMENS CM VA0  CMS", new(0x00130034, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AdmittingDiagnosis", false));
-        e[1416] = new("SIEMENS CM VA0  CMS", new(0x00130035, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PatientSex", false));
-        e[1417] = new("SIEMENS CM VA0  CMS", new(0x00130040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ProcedureDescription", false));
-        e[1418] = new("SIEMENS CM VA0  CMS", new(0x00130042, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "RestDirection", false));
-        e[1419] = new("SIEMENS CM VA0  CMS", new(0x00130044, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PatientPosition", false));
-        e[1420] = new("SIEMENS CM VA0  CMS", new(0x00130046, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ViewDirection", false));
-        e[1421] = new("SIEMENS CM VA0  CMS", new(0x00130050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1422] = new("SIEMENS CM VA0  CMS", new(0x00130051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1423] = new("SIEMENS CM VA0  CMS", new(0x00130052, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1424] = new("SIEMENS CM VA0  CMS", new(0x00130053, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1425] = new("SIEMENS CM VA0  CMS", new(0x00130054, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1426] = new("SIEMENS CM VA0  CMS", new(0x00130055, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1427] = new("SIEMENS CM VA0  CMS", new(0x00130056, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1428] = new("SIEMENS CM VA0  CMS", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "NetFrequency", false));
-        e[1429] = new("SIEMENS CM VA0  CMS", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MeasurementMode", false));
-        e[1430] = new("SIEMENS CM VA0  CMS", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CalculationMode", false));
-        e[1431] = new("SIEMENS CM VA0  CMS", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NoiseLevel", false));
-        e[1432] = new("SIEMENS CM VA0  CMS", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfDataBytes", false));
-        e[1433] = new("SIEMENS CM VA0  CMS", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "FoV", false));
-        e[1434] = new("SIEMENS CM VA0  CMS", new(0x00210022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ImageMagnificationFactor", false));
-        e[1435] = new("SIEMENS CM VA0  CMS", new(0x00210024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "ImageScrollOffset", false));
-        e[1436] = new("SIEMENS CM VA0  CMS", new(0x00210026, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImagePixelOffset", false));
-        e[1437] = new("SIEMENS CM VA0  CMS", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ViewDirection", false));
-        e[1438] = new("SIEMENS CM VA0  CMS", new(0x00210032, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PatientRestDirection", false));
-        e[1439] = new("SIEMENS CM VA0  CMS", new(0x00210060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ImagePosition", false));
-        e[1440] = new("SIEMENS CM VA0  CMS", new(0x00210061, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ImageNormal", false));
-        e[1441] = new("SIEMENS CM VA0  CMS", new(0x00210063, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ImageDistance", false));
-        e[1442] = new("SIEMENS CM VA0  CMS", new(0x00210065, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ImagePositioningHistoryMask", false));
-        e[1443] = new("SIEMENS CM VA0  CMS", new(0x0021006A, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ImageRow", false));
-        e[1444] = new("SIEMENS CM VA0  CMS", new(0x0021006B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ImageColumn", false));
-        e[1445] = new("SIEMENS CM VA0  CMS", new(0x00210070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "3", "", "PatientOrientationSet1", false));
-        e[1446] = new("SIEMENS CM VA0  CMS", new(0x00210071, 0xFFFF00FF, GeneratedPrivateVRs.LT, "3", "", "PatientOrientationSet2", false));
-        e[1447] = new("SIEMENS CM VA0  CMS", new(0x00210080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "StudyName", false));
-        e[1448] = new("SIEMENS CM VA0  CMS", new(0x00210082, 0xFFFF00FF, GeneratedPrivateVRs.LT, "3", "", "StudyType", false));
-        e[1449] = new("SIEMENS CM VA0  CMS", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WindowStyle", false));
-        e[1450] = new("SIEMENS CM VA0  CMS", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1451] = new("SIEMENS CM VA0  CMS", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1452] = new("SIEMENS CM VA0  CMS", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "3", "", "PixelQualityCode", false));
-        e[1453] = new("SIEMENS CM VA0  CMS", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.IS, "3", "", "PixelQualityValue", false));
-        e[1454] = new("SIEMENS CM VA0  CMS", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ArchiveCode", false));
-        e[1455] = new("SIEMENS CM VA0  CMS", new(0x00290051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ExposureCode", false));
-        e[1456] = new("SIEMENS CM VA0  CMS", new(0x00290052, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SortCode", false));
-        e[1457] = new("SIEMENS CM VA0  CMS", new(0x00290053, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1458] = new("SIEMENS CM VA0  CMS", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Splash", false));
-        e[1459] = new("SIEMENS CM VA0  CMS", new(0x00510010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "ImageText", false));
-        e[1460] = new("SIEMENS CM VA0  CMS", new(0x60210000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageGraphicsFormatCode", false));
-        e[1461] = new("SIEMENS CM VA0  CMS", new(0x60210010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageGraphics", false));
-        e[1462] = new("SIEMENS CM VA0  CMS", new(0x7FE10000, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1-n", "", "BinaryData", false));
-        e[1463] = new("SIEMENS CM VA0  LAB", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "GeneratorIdentificationLabel", false));
-        e[1464] = new("SIEMENS CM VA0  LAB", new(0x00090011, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "GantryIdentificationLabel", false));
-        e[1465] = new("SIEMENS CM VA0  LAB", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "X-RayTubeIdentificationLabel", false));
-        e[1466] = new("SIEMENS CM VA0  LAB", new(0x00090013, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DetectorIdentificationLabel", false));
-        e[1467] = new("SIEMENS CM VA0  LAB", new(0x00090014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DASIdentificationLabel", false));
-        e[1468] = new("SIEMENS CM VA0  LAB", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SMIIdentificationLabel", false));
-        e[1469] = new("SIEMENS CM VA0  LAB", new(0x00090016, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CPUIdentificationLabel", false));
-        e[1470] = new("SIEMENS CM VA0  LAB", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "HeaderVersion", false));
-        e[1471] = new("SIEMENS CSA HEADER", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CSAImageHeaderType", false));
-        e[1472] = new("SIEMENS CSA HEADER", new(0x00290009, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CSAImageHeaderVersion", false));
-        e[1473] = new("SIEMENS CSA HEADER", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "CSAImageHeaderInfo", false));
-        e[1474] = new("SIEMENS CSA HEADER", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CSASeriesHeaderType", false));
-        e[1475] = new("SIEMENS CSA HEADER", new(0x00290019, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CSASeriesHeaderVersion", false));
-        e[1476] = new("SIEMENS CSA HEADER", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "CSASeriesHeaderInfo", false));
-        e[1477] = new("SIEMENS CSA NON-IMAGE", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CSADataType", false));
-        e[1478] = new("SIEMENS CSA NON-IMAGE", new(0x00290009, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CSADataVersion", false));
-        e[1479] = new("SIEMENS CSA NON-IMAGE", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "CSADataInfo", false));
-        e[1480] = new("SIEMENS CSA NON-IMAGE", new(0x7FE10010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "CSAData", false));
-        e[1481] = new("SIEMENS CT VA0  COAD", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DistanceSourceToSourceSideCollimator", false));
-        e[1482] = new("SIEMENS CT VA0  COAD", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DistanceSourceToDetectorSideCollimator", false));
-        e[1483] = new("SIEMENS CT VA0  COAD", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfPossibleChannels", false));
-        e[1484] = new("SIEMENS CT VA0  COAD", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MeanChannelNumber", false));
-        e[1485] = new("SIEMENS CT VA0  COAD", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DetectorSpacing", false));
-        e[1486] = new("SIEMENS CT VA0  COAD", new(0x00190023, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DetectorCenter", false));
-        e[1487] = new("SIEMENS CT VA0  COAD", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReadingIntegrationTime", false));
-        e[1488] = new("SIEMENS CT VA0  COAD", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DetectorAlignment", false));
-        e[1489] = new("SIEMENS CT VA0  COAD", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1490] = new("SIEMENS CT VA0  COAD", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1491] = new("SIEMENS CT VA0  COAD", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FocusAlignment", false));
-        e[1492] = new("SIEMENS CT VA0  COAD", new(0x00190065, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FocalSpotDeflectionAmplitude", false));
-        e[1493] = new("SIEMENS CT VA0  COAD", new(0x00190066, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FocalSpotDeflectionPhase", false));
-        e[1494] = new("SIEMENS CT VA0  COAD", new(0x00190067, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FocalSpotDeflectionOffset", false));
-        e[1495] = new("SIEMENS CT VA0  COAD", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "WaterScalingFactor", false));
-        e[1496] = new("SIEMENS CT VA0  COAD", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "InterpolationFactor", false));
-        e[1497] = new("SIEMENS CT VA0  COAD", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientRegion", false));
-        e[1498] = new("SIEMENS CT VA0  COAD", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientPhaseOfLife", false));
-        e[1499] = new("SIEMENS CT VA0  COAD", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "OsteoOffset", false));
-        e[1500] = new("SIEMENS CT VA0  COAD", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "OsteoRegressionLineSlope", false));
-        e[1501] = new("SIEMENS CT VA0  COAD", new(0x00190093, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "OsteoRegressionLineIntercept", false));
-        e[1502] = new("SIEMENS CT VA0  COAD", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "OsteoStandardizationCode", false));
-        e[1503] = new("SIEMENS CT VA0  COAD", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "OsteoPhantomNumber", false));
-        e[1504] = new("SIEMENS CT VA0  COAD", new(0x001900A3, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1505] = new("SIEMENS CT VA0  COAD", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1506] = new("SIEMENS CT VA0  COAD", new(0x001900A5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1507] = new("SIEMENS CT VA0  COAD", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1508] = new("SIEMENS CT VA0  COAD", new(0x001900A7, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1509] = new("SIEMENS CT VA0  COAD", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1510] = new("SIEMENS CT VA0  COAD", new(0x001900A9, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1511] = new("SIEMENS CT VA0  COAD", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1512] = new("SIEMENS CT VA0  COAD", new(0x001900AB, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1513] = new("SIEMENS CT VA0  COAD", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1514] = new("SIEMENS CT VA0  COAD", new(0x001900AD, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1515] = new("SIEMENS CT VA0  COAD", new(0x001900AE, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1516] = new("SIEMENS CT VA0  COAD", new(0x001900AF, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1517] = new("SIEMENS CT VA0  COAD", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FeedPerRotation", false));
-        e[1518] = new("SIEMENS CT VA0  COAD", new(0x001900BD, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PulmoTriggerLevel", false));
-        e[1519] = new("SIEMENS CT VA0  COAD", new(0x001900BE, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExpiratoricReserveVolume", false));
-        e[1520] = new("SIEMENS CT VA0  COAD", new(0x001900BF, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "VitalCapacity", false));
-        e[1521] = new("SIEMENS CT VA0  COAD", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PulmoWater", false));
-        e[1522] = new("SIEMENS CT VA0  COAD", new(0x001900C1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PulmoAir", false));
-        e[1523] = new("SIEMENS CT VA0  COAD", new(0x001900C2, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PulmoDate", false));
-        e[1524] = new("SIEMENS CT VA0  COAD", new(0x001900C3, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "PulmoTime", false));
-        e[1525] = new("SIEMENS CT VA0  GEN", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SourceSideCollimatorAperture", false));
-        e[1526] = new("SIEMENS CT VA0  GEN", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DetectorSideCollimatorAperture", false));
-        e[1527] = new("SIEMENS CT VA0  GEN", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExposureTime", false));
-        e[1528] = new("SIEMENS CT VA0  GEN", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExposureCurrent", false));
-        e[1529] = new("SIEMENS CT VA0  GEN", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "KVPGeneratorPowerCurrent", false));
-        e[1530] = new("SIEMENS CT VA0  GEN", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GeneratorVoltage", false));
-        e[1531] = new("SIEMENS CT VA0  GEN", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "MasterControlMask", false));
-        e[1532] = new("SIEMENS CT VA0  GEN", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.US, "5", "", "ProcessingMask", false));
-        e[1533] = new("SIEMENS CT VA0  GEN", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1534] = new("SIEMENS CT VA0  GEN", new(0x00190045, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1535] = new("SIEMENS CT VA0  GEN", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfVirtuellChannels", false));
-        e[1536] = new("SIEMENS CT VA0  GEN", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfReadings", false));
-        e[1537] = new("SIEMENS CT VA0  GEN", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "Unknown", false));
-        e[1538] = new("SIEMENS CT VA0  GEN", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfProjections", false));
-        e[1539] = new("SIEMENS CT VA0  GEN", new(0x00190075, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfBytes", false));
-        e[1540] = new("SIEMENS CT VA0  GEN", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReconstructionAlgorithmSet", false));
-        e[1541] = new("SIEMENS CT VA0  GEN", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReconstructionAlgorithmIndex", false));
-        e[1542] = new("SIEMENS CT VA0  GEN", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RegenerationSoftwareVersion", false));
-        e[1543] = new("SIEMENS CT VA0  GEN", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1544] = new("SIEMENS CT VA0  GEN", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RotationAngle", false));
-        e[1545] = new("SIEMENS CT VA0  GEN", new(0x00210011, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "StartAngle", false));
-        e[1546] = new("SIEMENS CT VA0  GEN", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1547] = new("SIEMENS CT VA0  GEN", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "TopogramTubePosition", false));
-        e[1548] = new("SIEMENS CT VA0  GEN", new(0x00210032, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LengthOfTopogram", false));
-        e[1549] = new("SIEMENS CT VA0  GEN", new(0x00210034, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TopogramCorrectionFactor", false));
-        e[1550] = new("SIEMENS CT VA0  GEN", new(0x00210036, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MaximumTablePosition", false));
-        e[1551] = new("SIEMENS CT VA0  GEN", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "TableMoveDirectionCode", false));
-        e[1552] = new("SIEMENS CT VA0  GEN", new(0x00210045, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStartRow", false));
-        e[1553] = new("SIEMENS CT VA0  GEN", new(0x00210046, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStopRow", false));
-        e[1554] = new("SIEMENS CT VA0  GEN", new(0x00210047, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStartColumn", false));
-        e[1555] = new("SIEMENS CT VA0  GEN", new(0x00210048, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStopColumn", false));
-        e[1556] = new("SIEMENS CT VA0  GEN", new(0x00210049, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStartSlice", false));
-        e[1557] = new("SIEMENS CT VA0  GEN", new(0x0021004A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VOIStopSlice", false));
-        e[1558] = new("SIEMENS CT VA0  GEN", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorStartRow", false));
-        e[1559] = new("SIEMENS CT VA0  GEN", new(0x00210051, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorRowStep", false));
-        e[1560] = new("SIEMENS CT VA0  GEN", new(0x00210052, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorStartColumn", false));
-        e[1561] = new("SIEMENS CT VA0  GEN", new(0x00210053, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorColumnStep", false));
-        e[1562] = new("SIEMENS CT VA0  GEN", new(0x00210060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RangeTypeCode", false));
-        e[1563] = new("SIEMENS CT VA0  GEN", new(0x00210062, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReferenceTypeCode", false));
-        e[1564] = new("SIEMENS CT VA0  GEN", new(0x00210070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "ObjectOrientation", false));
-        e[1565] = new("SIEMENS CT VA0  GEN", new(0x00210072, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "LightOrientation", false));
-        e[1566] = new("SIEMENS CT VA0  GEN", new(0x00210075, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LightBrightness", false));
-        e[1567] = new("SIEMENS CT VA0  GEN", new(0x00210076, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LightContrast", false));
-        e[1568] = new("SIEMENS CT VA0  GEN", new(0x0021007A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "OverlayThreshold", false));
-        e[1569] = new("SIEMENS CT VA0  GEN", new(0x0021007B, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "SurfaceThreshold", false));
-        e[1570] = new("SIEMENS CT VA0  GEN", new(0x0021007C, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "GreyScaleThreshold", false));
-        e[1571] = new("SIEMENS CT VA0  GEN", new(0x002100A0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1572] = new("SIEMENS CT VA0  GEN", new(0x002100A2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1573] = new("SIEMENS CT VA0  GEN", new(0x002100A7, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1574] = new("SIEMENS CT VA0  IDE", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1575] = new("SIEMENS CT VA0  IDE", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1576] = new("SIEMENS CT VA0  IDE", new(0x00090031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1577] = new("SIEMENS CT VA0  IDE", new(0x00090032, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1578] = new("SIEMENS CT VA0  IDE", new(0x00090034, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1579] = new("SIEMENS CT VA0  IDE", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1580] = new("SIEMENS CT VA0  IDE", new(0x00090042, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1581] = new("SIEMENS CT VA0  IDE", new(0x00090050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1582] = new("SIEMENS CT VA0  IDE", new(0x00090051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1583] = new("SIEMENS CT VA0  ORI", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1584] = new("SIEMENS CT VA0  ORI", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1585] = new("SIEMENS CT VA0  OST", new(0x60210000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OsteoContourComment", false));
-        e[1586] = new("SIEMENS CT VA0  OST", new(0x60210010, 0xFFFF00FF, GeneratedPrivateVRs.US, "256", "", "OsteoContourBuffer", false));
-        e[1587] = new("SIEMENS CT VA0  RAW", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.UL, "2", "", "CreationMask", false));
-        e[1588] = new("SIEMENS CT VA0  RAW", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.UL, "2", "", "EvaluationMask", false));
-        e[1589] = new("SIEMENS CT VA0  RAW", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.US, "7", "", "ExtendedProcessingMask", false));
-        e[1590] = new("SIEMENS CT VA0  RAW", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1591] = new("SIEMENS CT VA0  RAW", new(0x00210041, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1592] = new("SIEMENS CT VA0  RAW", new(0x00210042, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1593] = new("SIEMENS CT VA0  RAW", new(0x00210043, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1594] = new("SIEMENS CT VA0  RAW", new(0x00210044, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1595] = new("SIEMENS CT VA0  RAW", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1596] = new("SIEMENS DICOM", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[1597] = new("SIEMENS DICOM", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1598] = new("SIEMENS DLR.01", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MeasurementMode", false));
-        e[1599] = new("SIEMENS DLR.01", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageType", false));
-    }
-
-    private static void FillPrivate4(PrivateEntry[] e)
-    {
-        e[1600] = new("SIEMENS DLR.01", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SoftwareVersion", false));
-        e[1601] = new("SIEMENS DLR.01", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MPMCode", false));
-        e[1602] = new("SIEMENS DLR.01", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Latitude", false));
-        e[1603] = new("SIEMENS DLR.01", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Sensitivity", false));
-        e[1604] = new("SIEMENS DLR.01", new(0x00190023, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "EDR", false));
-        e[1605] = new("SIEMENS DLR.01", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LFix", false));
-        e[1606] = new("SIEMENS DLR.01", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SFix", false));
-        e[1607] = new("SIEMENS DLR.01", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PresetMode", false));
-        e[1608] = new("SIEMENS DLR.01", new(0x00190027, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Region", false));
-        e[1609] = new("SIEMENS DLR.01", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Subregion", false));
-        e[1610] = new("SIEMENS DLR.01", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Orientation", false));
-        e[1611] = new("SIEMENS DLR.01", new(0x00190031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MarkOnFilm", false));
-        e[1612] = new("SIEMENS DLR.01", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RotationOnDRC", false));
-        e[1613] = new("SIEMENS DLR.01", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReaderType", false));
-        e[1614] = new("SIEMENS DLR.01", new(0x00190041, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SubModality", false));
-        e[1615] = new("SIEMENS DLR.01", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReaderSerialNumber", false));
-        e[1616] = new("SIEMENS DLR.01", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CassetteScale", false));
-        e[1617] = new("SIEMENS DLR.01", new(0x00190051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CassetteMatrix", false));
-        e[1618] = new("SIEMENS DLR.01", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CassetteSubmatrix", false));
-        e[1619] = new("SIEMENS DLR.01", new(0x00190053, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Barcode", false));
-        e[1620] = new("SIEMENS DLR.01", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ContrastType", false));
-        e[1621] = new("SIEMENS DLR.01", new(0x00190061, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RotationAmount", false));
-        e[1622] = new("SIEMENS DLR.01", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RotationCenter", false));
-        e[1623] = new("SIEMENS DLR.01", new(0x00190063, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DensityShift", false));
-        e[1624] = new("SIEMENS DLR.01", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FrequencyRank", false));
-        e[1625] = new("SIEMENS DLR.01", new(0x00190065, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FrequencyEnhancement", false));
-        e[1626] = new("SIEMENS DLR.01", new(0x00190066, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FrequencyType", false));
-        e[1627] = new("SIEMENS DLR.01", new(0x00190067, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "KernelLength", false));
-        e[1628] = new("SIEMENS DLR.01", new(0x00190068, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "KernelMode", false));
-        e[1629] = new("SIEMENS DLR.01", new(0x00190069, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ConvolutionMode", false));
-        e[1630] = new("SIEMENS DLR.01", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PLASource", false));
-        e[1631] = new("SIEMENS DLR.01", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PLADestination", false));
-        e[1632] = new("SIEMENS DLR.01", new(0x00190075, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "UIDOriginalImage", false));
-        e[1633] = new("SIEMENS DLR.01", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1634] = new("SIEMENS DLR.01", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReaderHeader", false));
-        e[1635] = new("SIEMENS DLR.01", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PLAOfSecondaryDestination", false));
-        e[1636] = new("SIEMENS DLR.01", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1637] = new("SIEMENS DLR.01", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[1638] = new("SIEMENS DLR.01", new(0x00410010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfHardcopies", false));
-        e[1639] = new("SIEMENS DLR.01", new(0x00410020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FilmFormat", false));
-        e[1640] = new("SIEMENS DLR.01", new(0x00410030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FilmSize", false));
-        e[1641] = new("SIEMENS DLR.01", new(0x00410031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FullFilmFormat", false));
-        e[1642] = new("SIEMENS ISI", new(0x00030008, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ISICommandField", false));
-        e[1643] = new("SIEMENS ISI", new(0x00030011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AttachIDApplicationCode", false));
-        e[1644] = new("SIEMENS ISI", new(0x00030012, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AttachIDMessageCount", false));
-        e[1645] = new("SIEMENS ISI", new(0x00030013, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "AttachIDDate", false));
-        e[1646] = new("SIEMENS ISI", new(0x00030014, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "AttachIDTime", false));
-        e[1647] = new("SIEMENS ISI", new(0x00030020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MessageType", false));
-        e[1648] = new("SIEMENS ISI", new(0x00030030, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "MaxWaitingDate", false));
-        e[1649] = new("SIEMENS ISI", new(0x00030031, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "MaxWaitingTime", false));
-        e[1650] = new("SIEMENS ISI", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RISPatientInfoIMGEF", false));
-        e[1651] = new("SIEMENS ISI", new(0x00110003, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientUID", false));
-        e[1652] = new("SIEMENS ISI", new(0x00110004, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientID", false));
-        e[1653] = new("SIEMENS ISI", new(0x0011000A, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CaseID", false));
-        e[1654] = new("SIEMENS ISI", new(0x00110022, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RequestID", false));
-        e[1655] = new("SIEMENS ISI", new(0x00110023, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ExaminationUID", false));
-        e[1656] = new("SIEMENS ISI", new(0x001100A1, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PatientRegistrationDate", false));
-        e[1657] = new("SIEMENS ISI", new(0x001100A2, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "PatientRegistrationTime", false));
-        e[1658] = new("SIEMENS ISI", new(0x001100B0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientLastName", false));
-        e[1659] = new("SIEMENS ISI", new(0x001100B2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientFirstName", false));
-        e[1660] = new("SIEMENS ISI", new(0x001100B4, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientHospitalStatus", false));
-        e[1661] = new("SIEMENS ISI", new(0x001100BC, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "CurrentLocationTime", false));
-        e[1662] = new("SIEMENS ISI", new(0x001100C0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientInsuranceStatus", false));
-        e[1663] = new("SIEMENS ISI", new(0x001100D0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientBillingType", false));
-        e[1664] = new("SIEMENS ISI", new(0x001100D2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientBillingAddress", false));
-        e[1665] = new("SIEMENS ISI", new(0x00310012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ExaminationReason", false));
-        e[1666] = new("SIEMENS ISI", new(0x00310030, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "RequestedDate", false));
-        e[1667] = new("SIEMENS ISI", new(0x00310032, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "WorklistRequestStartTime", false));
-        e[1668] = new("SIEMENS ISI", new(0x00310033, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "WorklistRequestEndTime", false));
-        e[1669] = new("SIEMENS ISI", new(0x0031004A, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "RequestedTime", false));
-        e[1670] = new("SIEMENS ISI", new(0x00310080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RequestedLocation", false));
-        e[1671] = new("SIEMENS ISI", new(0x00550046, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CurrentWard", false));
-        e[1672] = new("SIEMENS ISI", new(0x01930002, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RISKey", false));
-        e[1673] = new("SIEMENS ISI", new(0x03070001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RISWorklistIMGEF", false));
-        e[1674] = new("SIEMENS ISI", new(0x03090001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RISReportIMGEF", false));
-        e[1675] = new("SIEMENS ISI", new(0x40090001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportID", false));
-        e[1676] = new("SIEMENS ISI", new(0x40090020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportStatus", false));
-        e[1677] = new("SIEMENS ISI", new(0x40090030, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "ReportCreationDate", false));
-        e[1678] = new("SIEMENS ISI", new(0x40090070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportApprovingPhysician", false));
-        e[1679] = new("SIEMENS ISI", new(0x400900E0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportText", false));
-        e[1680] = new("SIEMENS ISI", new(0x400900E1, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportAuthor", false));
-        e[1681] = new("SIEMENS ISI", new(0x400900E3, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReportingRadiologist", false));
-        e[1682] = new("SIEMENS MED", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "RecognitionCode", false));
-        e[1683] = new("SIEMENS MED", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ByteOffsetOfOriginalHeader", false));
-        e[1684] = new("SIEMENS MED", new(0x00090031, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LengthOfOriginalHeader", false));
-        e[1685] = new("SIEMENS MED", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ByteOffsetOfPixelmatrix", false));
-        e[1686] = new("SIEMENS MED", new(0x00090041, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LengthOfPixelmatrixInBytes", false));
-        e[1687] = new("SIEMENS MED", new(0x00090050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1688] = new("SIEMENS MED", new(0x00090051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1689] = new("SIEMENS MED", new(0x000900F5, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PDMEFIDPlaceholder", false));
-        e[1690] = new("SIEMENS MED", new(0x000900F6, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PDMDataObjectTypeExtension", false));
-        e[1691] = new("SIEMENS MED", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Zoom", false));
-        e[1692] = new("SIEMENS MED", new(0x00210011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "Target", false));
-        e[1693] = new("SIEMENS MED", new(0x00210012, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "TubeAngle", false));
-        e[1694] = new("SIEMENS MED", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ROIMask", false));
-        e[1695] = new("SIEMENS MED", new(0x70010010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Dummy", false));
-        e[1696] = new("SIEMENS MED", new(0x70030010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Header", false));
-        e[1697] = new("SIEMENS MED", new(0x70050010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Dummy", false));
-        e[1698] = new("SIEMENS MED DISPLAY", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PhotometricInterpretation", false));
-        e[1699] = new("SIEMENS MED DISPLAY", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "RowsOfSubmatrix", false));
-        e[1700] = new("SIEMENS MED DISPLAY", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ColumnsOfSubmatrix", false));
-        e[1701] = new("SIEMENS MED DISPLAY", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1702] = new("SIEMENS MED DISPLAY", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1703] = new("SIEMENS MED DISPLAY", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginOfSubmatrix", false));
-        e[1704] = new("SIEMENS MED DISPLAY", new(0x00290099, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ShutterType", false));
-        e[1705] = new("SIEMENS MED DISPLAY", new(0x002900A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "RowsOfRectangularShutter", false));
-        e[1706] = new("SIEMENS MED DISPLAY", new(0x002900A1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ColumnsOfRectangularShutter", false));
-        e[1707] = new("SIEMENS MED DISPLAY", new(0x002900A2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginOfRectangularShutter", false));
-        e[1708] = new("SIEMENS MED DISPLAY", new(0x002900B0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "RadiusOfCircularShutter", false));
-        e[1709] = new("SIEMENS MED DISPLAY", new(0x002900B2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginOfCircularShutter", false));
-        e[1710] = new("SIEMENS MED DISPLAY", new(0x002900C1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ContourOfIrregularShutter", false));
-        e[1711] = new("SIEMENS MED HG", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfGroupNumbers", false));
-        e[1712] = new("SIEMENS MED HG", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfShadowOwnerCodes", false));
-        e[1713] = new("SIEMENS MED HG", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfElementNumbers", false));
-        e[1714] = new("SIEMENS MED HG", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfTotalDisplayLength", false));
-        e[1715] = new("SIEMENS MED HG", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfDisplayPrefix", false));
-        e[1716] = new("SIEMENS MED HG", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfDisplayPostfix", false));
-        e[1717] = new("SIEMENS MED HG", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfTextPosition", false));
-        e[1718] = new("SIEMENS MED HG", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfTextConcatenation", false));
-        e[1719] = new("SIEMENS MED MG", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfGroupNumbers", false));
-        e[1720] = new("SIEMENS MED MG", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfShadowOwnerCodes", false));
-        e[1721] = new("SIEMENS MED MG", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfElementNumbers", false));
-        e[1722] = new("SIEMENS MED MG", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfTotalDisplayLength", false));
-        e[1723] = new("SIEMENS MED MG", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfDisplayPrefix", false));
-        e[1724] = new("SIEMENS MED MG", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfDisplayPostfix", false));
-        e[1725] = new("SIEMENS MED MG", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ListOfTextPosition", false));
-        e[1726] = new("SIEMENS MED MG", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ListOfTextConcatenation", false));
-        e[1727] = new("SIEMENS MEDCOM HEADER", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MedComHeaderType", false));
-        e[1728] = new("SIEMENS MEDCOM HEADER", new(0x00290009, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "MedComHeaderVersion", false));
-        e[1729] = new("SIEMENS MEDCOM HEADER", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "MedComHeaderInfo", false));
-        e[1730] = new("SIEMENS MEDCOM HEADER", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "MedComHistoryInformation", false));
-        e[1731] = new("SIEMENS MEDCOM HEADER", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PMTFInformation1", false));
-        e[1732] = new("SIEMENS MEDCOM HEADER", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "PMTFInformation2", false));
-        e[1733] = new("SIEMENS MEDCOM HEADER", new(0x00290033, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "PMTFInformation3", false));
-        e[1734] = new("SIEMENS MEDCOM HEADER", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PMTFInformation4", false));
-        e[1735] = new("SIEMENS MEDCOM HEADER", new(0x00290035, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "PMTFInformation5", false));
-        e[1736] = new("SIEMENS MEDCOM HEADER", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "ApplicationHeaderSequence", false));
-        e[1737] = new("SIEMENS MEDCOM HEADER", new(0x00290041, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ApplicationHeaderType", false));
-        e[1738] = new("SIEMENS MEDCOM HEADER", new(0x00290042, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ApplicationHeaderID", false));
-        e[1739] = new("SIEMENS MEDCOM HEADER", new(0x00290043, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ApplicationHeaderVersion", false));
-        e[1740] = new("SIEMENS MEDCOM HEADER", new(0x00290044, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ApplicationHeaderInfo", false));
-        e[1741] = new("SIEMENS MEDCOM HEADER", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "8", "", "WorkflowControlFlags", false));
-        e[1742] = new("SIEMENS MEDCOM HEADER", new(0x00290051, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ArchiveManagementFlagKeepOnline", false));
-        e[1743] = new("SIEMENS MEDCOM HEADER", new(0x00290052, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ArchiveManagementFlagDoNotArchive", false));
-        e[1744] = new("SIEMENS MEDCOM HEADER", new(0x00290053, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageLocationStatus", false));
-        e[1745] = new("SIEMENS MEDCOM HEADER", new(0x00290054, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EstimatedRetrieveTime", false));
-        e[1746] = new("SIEMENS MEDCOM HEADER", new(0x00290055, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DataSizeOfRetrievedImages", false));
-        e[1747] = new("SIEMENS MEDCOM HEADER", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "SiemensLinkSequence", false));
-        e[1748] = new("SIEMENS MEDCOM HEADER", new(0x00290071, 0xFFFF00FF, GeneratedPrivateVRs.AT, "1", "", "ReferencedTag", false));
-        e[1749] = new("SIEMENS MEDCOM HEADER", new(0x00290072, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ReferencedTagType", false));
-        e[1750] = new("SIEMENS MEDCOM HEADER", new(0x00290073, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ReferencedValueLength", false));
-        e[1751] = new("SIEMENS MEDCOM HEADER", new(0x00290074, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ReferencedObjectDeviceType", false));
-        e[1752] = new("SIEMENS MEDCOM HEADER", new(0x00290075, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ReferencedObjectDeviceLocation", false));
-        e[1753] = new("SIEMENS MEDCOM HEADER", new(0x00290076, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ReferencedObjectDeviceID", false));
-        e[1754] = new("SIEMENS MEDCOM HEADER2", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SeriesWorkflowStatus", false));
-        e[1755] = new("SIEMENS MEDCOM OOG", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MEDCOMOOGType", false));
-        e[1756] = new("SIEMENS MEDCOM OOG", new(0x00290009, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "MEDCOMOOGVersion", false));
-        e[1757] = new("SIEMENS MEDCOM OOG", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "MEDCOMOOGInfo", false));
-        e[1758] = new("SIEMENS MR VA0  COAD", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MagneticFieldStrength", false));
-        e[1759] = new("SIEMENS MR VA0  COAD", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ADCVoltage", false));
-        e[1760] = new("SIEMENS MR VA0  COAD", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "ADCOffset", false));
-        e[1761] = new("SIEMENS MR VA0  COAD", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TransmitterAmplitude", false));
-        e[1762] = new("SIEMENS MR VA0  COAD", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfTransmitterAmplitudes", false));
-        e[1763] = new("SIEMENS MR VA0  COAD", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TransmitterAttenuator", false));
-        e[1764] = new("SIEMENS MR VA0  COAD", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TransmitterCalibration", false));
-        e[1765] = new("SIEMENS MR VA0  COAD", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TransmitterReference", false));
-        e[1766] = new("SIEMENS MR VA0  COAD", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverTotalGain", false));
-        e[1767] = new("SIEMENS MR VA0  COAD", new(0x00190051, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverAmplifierGain", false));
-        e[1768] = new("SIEMENS MR VA0  COAD", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverPreamplifierGain", false));
-        e[1769] = new("SIEMENS MR VA0  COAD", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverCableAttenuation", false));
-        e[1770] = new("SIEMENS MR VA0  COAD", new(0x00190055, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverReferenceGain", false));
-        e[1771] = new("SIEMENS MR VA0  COAD", new(0x00190056, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReceiverFilterFrequency", false));
-        e[1772] = new("SIEMENS MR VA0  COAD", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReconstructionScaleFactor", false));
-        e[1773] = new("SIEMENS MR VA0  COAD", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReferenceScaleFactor", false));
-        e[1774] = new("SIEMENS MR VA0  COAD", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PhaseGradientAmplitude", false));
-        e[1775] = new("SIEMENS MR VA0  COAD", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ReadoutGradientAmplitude", false));
-        e[1776] = new("SIEMENS MR VA0  COAD", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SelectionGradientAmplitude", false));
-        e[1777] = new("SIEMENS MR VA0  COAD", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "GradientDelayTime", false));
-        e[1778] = new("SIEMENS MR VA0  COAD", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TotalGradientDelayTime", false));
-        e[1779] = new("SIEMENS MR VA0  COAD", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SensitivityCorrectionLabel", false));
-        e[1780] = new("SIEMENS MR VA0  COAD", new(0x00190091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationPhaseEncodingVectorCoronalComponent", false));
-        e[1781] = new("SIEMENS MR VA0  COAD", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationReadoutVectorCoronalComponent", false));
-        e[1782] = new("SIEMENS MR VA0  COAD", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "3", "", "RFWatchdogMask", false));
-        e[1783] = new("SIEMENS MR VA0  COAD", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIReconstructionSlope", false));
-        e[1784] = new("SIEMENS MR VA0  COAD", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RFPowerErrorIndicator", false));
-        e[1785] = new("SIEMENS MR VA0  COAD", new(0x001900A5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SpecificAbsorptionRateWholeBody", false));
-        e[1786] = new("SIEMENS MR VA0  COAD", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SpecificEnergyDose", false));
-        e[1787] = new("SIEMENS MR VA0  COAD", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AdjustmentStatusMask", false));
-        e[1788] = new("SIEMENS MR VA0  COAD", new(0x001900C1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "EPICapacity", false));
-        e[1789] = new("SIEMENS MR VA0  COAD", new(0x001900C2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "EPIInductance", false));
-        e[1790] = new("SIEMENS MR VA0  COAD", new(0x001900C3, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "EPISwitchConfigurationCode", false));
-        e[1791] = new("SIEMENS MR VA0  COAD", new(0x001900C4, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "EPISwitchHardwareCode", false));
-        e[1792] = new("SIEMENS MR VA0  COAD", new(0x001900C5, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "EPISwitchDelayTime", false));
-        e[1793] = new("SIEMENS MR VA0  COAD", new(0x001900D1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FlowSensitivity", false));
-        e[1794] = new("SIEMENS MR VA0  COAD", new(0x001900D2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CalculationSubmode", false));
-        e[1795] = new("SIEMENS MR VA0  COAD", new(0x001900D3, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FieldOfViewRatio", false));
-        e[1796] = new("SIEMENS MR VA0  COAD", new(0x001900D4, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BaseRawMatrixSize", false));
-        e[1797] = new("SIEMENS MR VA0  COAD", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "2DOversamplingLines", false));
-        e[1798] = new("SIEMENS MR VA0  COAD", new(0x001900D6, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "3DPhaseOversamplingPartitions", false));
-        e[1799] = new("SIEMENS MR VA0  COAD", new(0x001900D7, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "EchoLinePosition", false));
-        e[1800] = new("SIEMENS MR VA0  COAD", new(0x001900D8, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "EchoColumnPosition", false));
-        e[1801] = new("SIEMENS MR VA0  COAD", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "LinesPerSegment", false));
-        e[1802] = new("SIEMENS MR VA0  COAD", new(0x001900DA, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PhaseCodingDirection", false));
-        e[1803] = new("SIEMENS MR VA0  GEN", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TotalMeasurementTimeNominal", false));
-        e[1804] = new("SIEMENS MR VA0  GEN", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "TotalMeasurementTimeCurrent", false));
-        e[1805] = new("SIEMENS MR VA0  GEN", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "StartDelayTime", false));
-        e[1806] = new("SIEMENS MR VA0  GEN", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DwellTime", false));
-        e[1807] = new("SIEMENS MR VA0  GEN", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfPhases", false));
-        e[1808] = new("SIEMENS MR VA0  GEN", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.UL, "2", "", "SequenceControlMask", false));
-        e[1809] = new("SIEMENS MR VA0  GEN", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "MeasurementStatusMask", false));
-        e[1810] = new("SIEMENS MR VA0  GEN", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfFourierLinesNominal", false));
-        e[1811] = new("SIEMENS MR VA0  GEN", new(0x00190021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfFourierLinesCurrent", false));
-        e[1812] = new("SIEMENS MR VA0  GEN", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfFourierLinesAfterZero", false));
-        e[1813] = new("SIEMENS MR VA0  GEN", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FirstMeasuredFourierLine", false));
-        e[1814] = new("SIEMENS MR VA0  GEN", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AcquisitionColumns", false));
-        e[1815] = new("SIEMENS MR VA0  GEN", new(0x00190031, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ReconstructionColumns", false));
-        e[1816] = new("SIEMENS MR VA0  GEN", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ArrayCoilElementNumber", false));
-        e[1817] = new("SIEMENS MR VA0  GEN", new(0x00190041, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ArrayCoilElementSelectMask", false));
-        e[1818] = new("SIEMENS MR VA0  GEN", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ArrayCoilElementDataMask", false));
-        e[1819] = new("SIEMENS MR VA0  GEN", new(0x00190043, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "ArrayCoilElementToADCConnect", false));
-        e[1820] = new("SIEMENS MR VA0  GEN", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "ArrayCoilElementNoiseLevel", false));
-        e[1821] = new("SIEMENS MR VA0  GEN", new(0x00190045, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ArrayCoilADCPairNumber", false));
-        e[1822] = new("SIEMENS MR VA0  GEN", new(0x00190046, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ArrayCoilCombinationMask", false));
-        e[1823] = new("SIEMENS MR VA0  GEN", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfAverages", false));
-        e[1824] = new("SIEMENS MR VA0  GEN", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FlipAngle", false));
-        e[1825] = new("SIEMENS MR VA0  GEN", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfPrescans", false));
-        e[1826] = new("SIEMENS MR VA0  GEN", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FilterTypeForRawData", false));
-        e[1827] = new("SIEMENS MR VA0  GEN", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "FilterParameterForRawData", false));
-        e[1828] = new("SIEMENS MR VA0  GEN", new(0x00190083, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FilterTypeForImageData", false));
-        e[1829] = new("SIEMENS MR VA0  GEN", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "FilterParameterForImageData", false));
-        e[1830] = new("SIEMENS MR VA0  GEN", new(0x00190085, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FilterTypeForPhaseCorrection", false));
-        e[1831] = new("SIEMENS MR VA0  GEN", new(0x00190086, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "FilterParameterForPhaseCorrection", false));
-        e[1832] = new("SIEMENS MR VA0  GEN", new(0x00190087, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "NormalizationFilterTypeForImageData", false));
-        e[1833] = new("SIEMENS MR VA0  GEN", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "NormalizationFilterParameterForImageData", false));
-        e[1834] = new("SIEMENS MR VA0  GEN", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSaturationRegions", false));
-        e[1835] = new("SIEMENS MR VA0  GEN", new(0x00190091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationPhaseEncodingVectorSagittalComponent", false));
-        e[1836] = new("SIEMENS MR VA0  GEN", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationReadoutVectorSagittalComponent", false));
-        e[1837] = new("SIEMENS MR VA0  GEN", new(0x00190093, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIStimulationMonitorMode", false));
-        e[1838] = new("SIEMENS MR VA0  GEN", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ImageRotationAngle", false));
-        e[1839] = new("SIEMENS MR VA0  GEN", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.UL, "3", "", "CoilIDMask", false));
-        e[1840] = new("SIEMENS MR VA0  GEN", new(0x00190097, 0xFFFF00FF, GeneratedPrivateVRs.UL, "2", "", "CoilClassMask", false));
-        e[1841] = new("SIEMENS MR VA0  GEN", new(0x00190098, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "CoilPosition", false));
-        e[1842] = new("SIEMENS MR VA0  GEN", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIReconstructionPhase", false));
-        e[1843] = new("SIEMENS MR VA0  GEN", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIReconstructionSlope", false));
-        e[1844] = new("SIEMENS MR VA0  GEN", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseCorrectionRowsSequence", false));
-        e[1845] = new("SIEMENS MR VA0  GEN", new(0x00210021, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseCorrectionColumnsSequence", false));
-        e[1846] = new("SIEMENS MR VA0  GEN", new(0x00210022, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseCorrectionRowsReconstruction", false));
-        e[1847] = new("SIEMENS MR VA0  GEN", new(0x00210024, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PhaseCorrectionColumnsReconstruction", false));
-        e[1848] = new("SIEMENS MR VA0  GEN", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOf3DRawPartitionsNominal", false));
-        e[1849] = new("SIEMENS MR VA0  GEN", new(0x00210031, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOf3DRawPartitionsCurrent", false));
-        e[1850] = new("SIEMENS MR VA0  GEN", new(0x00210034, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOf3DImagePartitions", false));
-        e[1851] = new("SIEMENS MR VA0  GEN", new(0x00210036, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Actual3DImagePartitionNumber", false));
-        e[1852] = new("SIEMENS MR VA0  GEN", new(0x00210039, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SlabThickness", false));
-        e[1853] = new("SIEMENS MR VA0  GEN", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSlicesNominal", false));
-        e[1854] = new("SIEMENS MR VA0  GEN", new(0x00210041, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSlicesCurrent", false));
-        e[1855] = new("SIEMENS MR VA0  GEN", new(0x00210042, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CurrentSliceNumber", false));
-        e[1856] = new("SIEMENS MR VA0  GEN", new(0x00210043, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CurrentGroupNumber", false));
-        e[1857] = new("SIEMENS MR VA0  GEN", new(0x00210044, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CurrentSliceDistanceFactor", false));
-        e[1858] = new("SIEMENS MR VA0  GEN", new(0x00210045, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStartRow", false));
-        e[1859] = new("SIEMENS MR VA0  GEN", new(0x00210046, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStopRow", false));
-        e[1860] = new("SIEMENS MR VA0  GEN", new(0x00210047, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStartColumn", false));
-        e[1861] = new("SIEMENS MR VA0  GEN", new(0x00210048, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStartColumn", false));
-        e[1862] = new("SIEMENS MR VA0  GEN", new(0x00210049, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStartSlice Name=", false));
-        e[1863] = new("SIEMENS MR VA0  GEN", new(0x0021004A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MIPStartSlice", false));
-        e[1864] = new("SIEMENS MR VA0  GEN", new(0x0021004F, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OrderofSlices", false));
-        e[1865] = new("SIEMENS MR VA0  GEN", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SignalMask", false));
-        e[1866] = new("SIEMENS MR VA0  GEN", new(0x00210052, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "DelayAfterTrigger", false));
-        e[1867] = new("SIEMENS MR VA0  GEN", new(0x00210053, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RRInterval", false));
-        e[1868] = new("SIEMENS MR VA0  GEN", new(0x00210054, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "NumberOfTriggerPulses", false));
-        e[1869] = new("SIEMENS MR VA0  GEN", new(0x00210056, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RepetitionTimeEffective", false));
-        e[1870] = new("SIEMENS MR VA0  GEN", new(0x00210057, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "GatePhase", false));
-        e[1871] = new("SIEMENS MR VA0  GEN", new(0x00210058, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GateThreshold", false));
-        e[1872] = new("SIEMENS MR VA0  GEN", new(0x00210059, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "GatedRatio", false));
-        e[1873] = new("SIEMENS MR VA0  GEN", new(0x00210060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfInterpolatedImages", false));
-        e[1874] = new("SIEMENS MR VA0  GEN", new(0x00210070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfEchoes", false));
-        e[1875] = new("SIEMENS MR VA0  GEN", new(0x00210072, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SecondEchoTime", false));
-        e[1876] = new("SIEMENS MR VA0  GEN", new(0x00210073, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SecondRepetitionTime", false));
-        e[1877] = new("SIEMENS MR VA0  GEN", new(0x00210080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CardiacCode", false));
-        e[1878] = new("SIEMENS MR VA0  GEN", new(0x00210091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationPhaseEncodingVectorTransverseComponent", false));
-        e[1879] = new("SIEMENS MR VA0  GEN", new(0x00210092, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationReadoutVectorTransverseComponent", false));
-        e[1880] = new("SIEMENS MR VA0  GEN", new(0x00210093, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIChangeValueOfMagnitude", false));
-        e[1881] = new("SIEMENS MR VA0  GEN", new(0x00210094, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIChangeValueOfXComponent", false));
-        e[1882] = new("SIEMENS MR VA0  GEN", new(0x00210095, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIChangeValueOfYComponent", false));
-        e[1883] = new("SIEMENS MR VA0  GEN", new(0x00210096, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIChangeValueOfZComponent", false));
-        e[1884] = new("SIEMENS MR VA0  RAW", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SequenceType", false));
-        e[1885] = new("SIEMENS MR VA0  RAW", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorSizeOriginal", false));
-        e[1886] = new("SIEMENS MR VA0  RAW", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "VectorSizeExtended", false));
-        e[1887] = new("SIEMENS MR VA0  RAW", new(0x00210003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AcquiredSpectralRange", false));
-        e[1888] = new("SIEMENS MR VA0  RAW", new(0x00210004, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "VOIPosition", false));
-        e[1889] = new("SIEMENS MR VA0  RAW", new(0x00210005, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "VOISize", false));
-        e[1890] = new("SIEMENS MR VA0  RAW", new(0x00210006, 0xFFFF00FF, GeneratedPrivateVRs.IS, "3", "", "CSIMatrixSizeOriginal", false));
-        e[1891] = new("SIEMENS MR VA0  RAW", new(0x00210007, 0xFFFF00FF, GeneratedPrivateVRs.IS, "3", "", "CSIMatrixSizeExtended", false));
-        e[1892] = new("SIEMENS MR VA0  RAW", new(0x00210008, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SpatialGridShift", false));
-        e[1893] = new("SIEMENS MR VA0  RAW", new(0x00210009, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SignalLimitsMinimum", false));
-        e[1894] = new("SIEMENS MR VA0  RAW", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SignalLimitsMaximum", false));
-        e[1895] = new("SIEMENS MR VA0  RAW", new(0x00210011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "SpecInfoMask", false));
-        e[1896] = new("SIEMENS MR VA0  RAW", new(0x00210012, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPITimeRateOfChangeOfMagnitude", false));
-        e[1897] = new("SIEMENS MR VA0  RAW", new(0x00210013, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPITimeRateOfChangeOfXComponent", false));
-        e[1898] = new("SIEMENS MR VA0  RAW", new(0x00210014, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPITimeRateOfChangeOfYComponent", false));
-        e[1899] = new("SIEMENS MR VA0  RAW", new(0x00210015, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPITimeRateOfChangeOfZComponent", false));
-        e[1900] = new("SIEMENS MR VA0  RAW", new(0x00210016, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPITimeRateOfChangeLegalLimit1", false));
-        e[1901] = new("SIEMENS MR VA0  RAW", new(0x00210017, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIOperationModeFlag", false));
-        e[1902] = new("SIEMENS MR VA0  RAW", new(0x00210018, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIFieldCalculationSafetyFactor", false));
-        e[1903] = new("SIEMENS MR VA0  RAW", new(0x00210019, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPILegalLimit1OfChangeValue", false));
-        e[1904] = new("SIEMENS MR VA0  RAW", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPILegalLimit2OfChangeValue", false));
-        e[1905] = new("SIEMENS MR VA0  RAW", new(0x00210021, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EPIRiseTime", false));
-        e[1906] = new("SIEMENS MR VA0  RAW", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "16", "", "ArrayCoilADCOffset", false));
-        e[1907] = new("SIEMENS MR VA0  RAW", new(0x00210031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "16", "", "ArrayCoilPreamplifierGain", false));
-        e[1908] = new("SIEMENS MR VA0  RAW", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SaturationType", false));
-        e[1909] = new("SIEMENS MR VA0  RAW", new(0x00210051, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SaturationNormalVector", false));
-        e[1910] = new("SIEMENS MR VA0  RAW", new(0x00210052, 0xFFFF00FF, GeneratedPrivateVRs.DS, "3", "", "SaturationPositionVector", false));
-        e[1911] = new("SIEMENS MR VA0  RAW", new(0x00210053, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationThickness", false));
-        e[1912] = new("SIEMENS MR VA0  RAW", new(0x00210054, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationWidth", false));
-        e[1913] = new("SIEMENS MR VA0  RAW", new(0x00210055, 0xFFFF00FF, GeneratedPrivateVRs.DS, "6", "", "SaturationDistance", false));
-        e[1914] = new("SIEMENS NUMARIS II", new(0x7FE30000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageGraphicsFormatCode", false));
-        e[1915] = new("SIEMENS NUMARIS II", new(0x7FE30010, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ImageGraphics", false));
-        e[1916] = new("SIEMENS NUMARIS II", new(0x7FE30020, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "ImageGraphicsDummy", false));
-        e[1917] = new("SIEMENS RA GEN", new(0x00110020, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroTimer", false));
-        e[1918] = new("SIEMENS RA GEN", new(0x00110025, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PtopDoseAreaProduct", false));
-        e[1919] = new("SIEMENS RA GEN", new(0x00110026, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PtopTotalSkinDose", false));
-        e[1920] = new("SIEMENS RA GEN", new(0x00110030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[1921] = new("SIEMENS RA GEN", new(0x00110035, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "PatientInitialPuckCounter", false));
-        e[1922] = new("SIEMENS RA GEN", new(0x00110040, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SPIDataObjectType", false));
-        e[1923] = new("SIEMENS RA GEN", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AcquiredPlane", false));
-        e[1924] = new("SIEMENS RA GEN", new(0x0019001F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "DefaultTableIsoCenterHeight", false));
-        e[1925] = new("SIEMENS RA GEN", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SceneFlag", false));
-        e[1926] = new("SIEMENS RA GEN", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RefPhotofileFlag", false));
-        e[1927] = new("SIEMENS RA GEN", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SceneName", false));
-        e[1928] = new("SIEMENS RA GEN", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AcquisitionIndex", false));
-        e[1929] = new("SIEMENS RA GEN", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MixedPulseMode", false));
-        e[1930] = new("SIEMENS RA GEN", new(0x0019002A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NoOfPositions", false));
-        e[1931] = new("SIEMENS RA GEN", new(0x0019002C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NoOfPhases", false));
-        e[1932] = new("SIEMENS RA GEN", new(0x0019002E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "FrameRateForPositions", false));
-        e[1933] = new("SIEMENS RA GEN", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "NoOfFramesForPositions", false));
-        e[1934] = new("SIEMENS RA GEN", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SteppingDirection", false));
-        e[1935] = new("SIEMENS RA GEN", new(0x00190034, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1936] = new("SIEMENS RA GEN", new(0x00190036, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1937] = new("SIEMENS RA GEN", new(0x00190038, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1938] = new("SIEMENS RA GEN", new(0x0019003A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1939] = new("SIEMENS RA GEN", new(0x0019003C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1940] = new("SIEMENS RA GEN", new(0x0019003E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1941] = new("SIEMENS RA GEN", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1942] = new("SIEMENS RA GEN", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1943] = new("SIEMENS RA GEN", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImageTransferDelay", false));
-        e[1944] = new("SIEMENS RA GEN", new(0x00190046, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "InversFlag", false));
-        e[1945] = new("SIEMENS RA GEN", new(0x00190048, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1946] = new("SIEMENS RA GEN", new(0x0019004A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[1947] = new("SIEMENS RA GEN", new(0x0019004C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "BlankingCircleDiameter", false));
-        e[1948] = new("SIEMENS RA GEN", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "StandDataValid", false));
-        e[1949] = new("SIEMENS RA GEN", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TableTilt", false));
-        e[1950] = new("SIEMENS RA GEN", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TableAxisRotation", false));
-        e[1951] = new("SIEMENS RA GEN", new(0x00190056, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TableLongitudalPosition", false));
-        e[1952] = new("SIEMENS RA GEN", new(0x00190058, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TableSideOffset", false));
-        e[1953] = new("SIEMENS RA GEN", new(0x0019005A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TableIsoCenterHeight", false));
-        e[1954] = new("SIEMENS RA GEN", new(0x0019005C, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[1955] = new("SIEMENS RA GEN", new(0x0019005E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CollimationDataValid", false));
-        e[1956] = new("SIEMENS RA GEN", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PeriSequenceNo", false));
-        e[1957] = new("SIEMENS RA GEN", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PeriTotalScenes", false));
-        e[1958] = new("SIEMENS RA GEN", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PeriOverlapTop", false));
-        e[1959] = new("SIEMENS RA GEN", new(0x00190066, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PeriOverlapBottom", false));
-        e[1960] = new("SIEMENS RA GEN", new(0x00190068, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RawImageNumber", false));
-        e[1961] = new("SIEMENS RA GEN", new(0x0019006A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRayDataValid", false));
-        e[1962] = new("SIEMENS RA GEN", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1963] = new("SIEMENS RA GEN", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1964] = new("SIEMENS RA GEN", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1965] = new("SIEMENS RA GEN", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FillingAverageFactor", false));
-        e[1966] = new("SIEMENS RA GEN", new(0x00190078, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1967] = new("SIEMENS RA GEN", new(0x0019007A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1968] = new("SIEMENS RA GEN", new(0x0019007C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1969] = new("SIEMENS RA GEN", new(0x0019007E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1970] = new("SIEMENS RA GEN", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1971] = new("SIEMENS RA GEN", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1972] = new("SIEMENS RA GEN", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1973] = new("SIEMENS RA GEN", new(0x00190086, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1974] = new("SIEMENS RA GEN", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1975] = new("SIEMENS RA GEN", new(0x0019008A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1976] = new("SIEMENS RA GEN", new(0x0019008C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1977] = new("SIEMENS RA GEN", new(0x0019008E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1978] = new("SIEMENS RA GEN", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1979] = new("SIEMENS RA GEN", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1980] = new("SIEMENS RA GEN", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1981] = new("SIEMENS RA GEN", new(0x00190098, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1982] = new("SIEMENS RA GEN", new(0x0019009A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[1983] = new("SIEMENS RA GEN", new(0x0019009C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IntensifierLevelCalibrationFactor", false));
-        e[1984] = new("SIEMENS RA GEN", new(0x0019009E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "NativeReviewFlag", false));
-        e[1985] = new("SIEMENS RA GEN", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SceneNumber", false));
-        e[1986] = new("SIEMENS RA GEN", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AcquisitionMode", false));
-        e[1987] = new("SIEMENS RA GEN", new(0x001900A5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AcquisitonFrameRate", false));
-        e[1988] = new("SIEMENS RA GEN", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ECGFlag", false));
-        e[1989] = new("SIEMENS RA GEN", new(0x001900A7, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AdditionalSceneData", false));
-        e[1990] = new("SIEMENS RA GEN", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FileCopyFlag", false));
-        e[1991] = new("SIEMENS RA GEN", new(0x001900A9, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PhlebovisionFlag", false));
-        e[1992] = new("SIEMENS RA GEN", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Co2Flag", false));
-        e[1993] = new("SIEMENS RA GEN", new(0x001900AB, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MaxSpeed", false));
-        e[1994] = new("SIEMENS RA GEN", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "StepWidth", false));
-        e[1995] = new("SIEMENS RA GEN", new(0x001900AD, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DigitalAcquisitionZoom", false));
-        e[1996] = new("SIEMENS RA GEN", new(0x001900FF, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "Internal", false));
-        e[1997] = new("SIEMENS RA GEN", new(0x00210015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImagesInStudy", false));
-        e[1998] = new("SIEMENS RA GEN", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ScenesInStudy", false));
-        e[1999] = new("SIEMENS RA GEN", new(0x00210025, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImagesInPhotofile", false));
-    }
-
-    private static void FillPrivate5(PrivateEntry[] e)
-    {
-        e[2000] = new("SIEMENS RA GEN", new(0x00210027, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PlaneBImagesExist", false));
-        e[2001] = new("SIEMENS RA GEN", new(0x00210028, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NoOf2MBChunks", false));
-        e[2002] = new("SIEMENS RA GEN", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImagesInAllScenes", false));
-        e[2003] = new("SIEMENS RA GEN", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ArchiveSWInternalVersion", false));
-        e[2004] = new("SIEMENS RA PLANE A", new(0x00110028, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroTimerA", false));
-        e[2005] = new("SIEMENS RA PLANE A", new(0x00110029, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroSkinDoseA", false));
-        e[2006] = new("SIEMENS RA PLANE A", new(0x0011002A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TotalSkinDoseA", false));
-        e[2007] = new("SIEMENS RA PLANE A", new(0x0011002B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroDoseAreaProductA", false));
-        e[2008] = new("SIEMENS RA PLANE A", new(0x0011002C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TotalDoseAreaProductA", false));
-        e[2009] = new("SIEMENS RA PLANE A", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OfflineUID", false));
-        e[2010] = new("SIEMENS RA PLANE A", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2011] = new("SIEMENS RA PLANE A", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2012] = new("SIEMENS RA PLANE A", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2013] = new("SIEMENS RA PLANE A", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2014] = new("SIEMENS RA PLANE A", new(0x0019001C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2015] = new("SIEMENS RA PLANE A", new(0x0019001D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2016] = new("SIEMENS RA PLANE A", new(0x0019001E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2017] = new("SIEMENS RA PLANE A", new(0x0019001F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "Internal", false));
-        e[2018] = new("SIEMENS RA PLANE A", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SystemCalibFactorPlaneA", false));
-        e[2019] = new("SIEMENS RA PLANE A", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "XRayParameterSetNo", false));
-        e[2020] = new("SIEMENS RA PLANE A", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "XRaySystem", false));
-        e[2021] = new("SIEMENS RA PLANE A", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2022] = new("SIEMENS RA PLANE A", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AcquiredDisplayMode", false));
-        e[2023] = new("SIEMENS RA PLANE A", new(0x0019002A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AcquisitionDelay", false));
-        e[2024] = new("SIEMENS RA PLANE A", new(0x0019002C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2025] = new("SIEMENS RA PLANE A", new(0x0019002E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MaxFramesLimit", false));
-        e[2026] = new("SIEMENS RA PLANE A", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MaximumFrameSizeNIU", false));
-        e[2027] = new("SIEMENS RA PLANE A", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SubtractedFilterType", false));
-        e[2028] = new("SIEMENS RA PLANE A", new(0x00190034, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FilterFactorNative", false));
-        e[2029] = new("SIEMENS RA PLANE A", new(0x00190036, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "AnatomicBackgroundFactor", false));
-        e[2030] = new("SIEMENS RA PLANE A", new(0x00190038, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowUpperLimitNative", false));
-        e[2031] = new("SIEMENS RA PLANE A", new(0x0019003A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowLowerLimitNative", false));
-        e[2032] = new("SIEMENS RA PLANE A", new(0x0019003C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowBrightnessPhase1", false));
-        e[2033] = new("SIEMENS RA PLANE A", new(0x0019003E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowBrightnessPhase2", false));
-        e[2034] = new("SIEMENS RA PLANE A", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowContrastPhase1", false));
-        e[2035] = new("SIEMENS RA PLANE A", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "WindowContrastPhase2", false));
-        e[2036] = new("SIEMENS RA PLANE A", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FilterFactorSub", false));
-        e[2037] = new("SIEMENS RA PLANE A", new(0x00190046, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PeakOpacified", false));
-        e[2038] = new("SIEMENS RA PLANE A", new(0x00190048, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "MaskFrame", false));
-        e[2039] = new("SIEMENS RA PLANE A", new(0x0019004A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "BIHFrame", false));
-        e[2040] = new("SIEMENS RA PLANE A", new(0x0019004C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CentBeamAngulationCaudCran", false));
-        e[2041] = new("SIEMENS RA PLANE A", new(0x0019004E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CentBeamAngulationLRAnterior", false));
-        e[2042] = new("SIEMENS RA PLANE A", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LongitudinalPosition", false));
-        e[2043] = new("SIEMENS RA PLANE A", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SideOffset", false));
-        e[2044] = new("SIEMENS RA PLANE A", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "IsoCenterHeight", false));
-        e[2045] = new("SIEMENS RA PLANE A", new(0x00190056, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ImageTwist", false));
-        e[2046] = new("SIEMENS RA PLANE A", new(0x00190058, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SourceImageDistance", false));
-        e[2047] = new("SIEMENS RA PLANE A", new(0x0019005A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MechanicalMagnificationFactor", false));
-        e[2048] = new("SIEMENS RA PLANE A", new(0x0019005C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationFlag", false));
-        e[2049] = new("SIEMENS RA PLANE A", new(0x0019005E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationAngleCranCaud", false));
-        e[2050] = new("SIEMENS RA PLANE A", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationAngleRAOLAO", false));
-        e[2051] = new("SIEMENS RA PLANE A", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationTableToFloorDist", false));
-        e[2052] = new("SIEMENS RA PLANE A", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationIsocenterToFloorDist", false));
-        e[2053] = new("SIEMENS RA PLANE A", new(0x00190066, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationIsocenterToSourceDist", false));
-        e[2054] = new("SIEMENS RA PLANE A", new(0x00190068, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationSourceToII", false));
-        e[2055] = new("SIEMENS RA PLANE A", new(0x0019006A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationIIZoom", false));
-        e[2056] = new("SIEMENS RA PLANE A", new(0x0019006C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationIIField", false));
-        e[2057] = new("SIEMENS RA PLANE A", new(0x0019006E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationFactor", false));
-        e[2058] = new("SIEMENS RA PLANE A", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationObjectToImageDistance", false));
-        e[2059] = new("SIEMENS RA PLANE A", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1-n", "", "CalibrationSystemFactor", false));
-        e[2060] = new("SIEMENS RA PLANE A", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1-n", "", "CalibrationSystemCorrection", false));
-        e[2061] = new("SIEMENS RA PLANE A", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1-n", "", "CalibrationSystemIIFormats", false));
-        e[2062] = new("SIEMENS RA PLANE A", new(0x00190078, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CalibrationGantryDataValid", false));
-        e[2063] = new("SIEMENS RA PLANE A", new(0x0019007A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimatorSquareBreadth", false));
-        e[2064] = new("SIEMENS RA PLANE A", new(0x0019007C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimatorSquareHeight", false));
-        e[2065] = new("SIEMENS RA PLANE A", new(0x0019007E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimatorSquareDiameter", false));
-        e[2066] = new("SIEMENS RA PLANE A", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterFingerTurnAngle", false));
-        e[2067] = new("SIEMENS RA PLANE A", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterFingerPosition", false));
-        e[2068] = new("SIEMENS RA PLANE A", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterDiaphragmTurnAngle", false));
-        e[2069] = new("SIEMENS RA PLANE A", new(0x00190086, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterDiaphragmPosition1", false));
-        e[2070] = new("SIEMENS RA PLANE A", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterDiaphragmPosition2", false));
-        e[2071] = new("SIEMENS RA PLANE A", new(0x0019008A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterDiaphragmMode", false));
-        e[2072] = new("SIEMENS RA PLANE A", new(0x0019008C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterBeamLimitBreadth", false));
-        e[2073] = new("SIEMENS RA PLANE A", new(0x0019008E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterBeamLimitHeight", false));
-        e[2074] = new("SIEMENS RA PLANE A", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "CollimaterBeamLimitDiameter", false));
-        e[2075] = new("SIEMENS RA PLANE A", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "X-RayControlMOde", false));
-        e[2076] = new("SIEMENS RA PLANE A", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "X-RaySystem", false));
-        e[2077] = new("SIEMENS RA PLANE A", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FocalSpot", false));
-        e[2078] = new("SIEMENS RA PLANE A", new(0x00190098, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ExposureControl", false));
-        e[2079] = new("SIEMENS RA PLANE A", new(0x0019009A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRayVoltage", false));
-        e[2080] = new("SIEMENS RA PLANE A", new(0x0019009C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRayCurrent", false));
-        e[2081] = new("SIEMENS RA PLANE A", new(0x0019009E, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRayCurrentTimeProduct", false));
-        e[2082] = new("SIEMENS RA PLANE A", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRayPulseTime", false));
-        e[2083] = new("SIEMENS RA PLANE A", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "XRaySceneTimeFluoroClock", false));
-        e[2084] = new("SIEMENS RA PLANE A", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "MaximumPulseRate", false));
-        e[2085] = new("SIEMENS RA PLANE A", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PulsesPerScene", false));
-        e[2086] = new("SIEMENS RA PLANE A", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "DoseAreaProductOfScene", false));
-        e[2087] = new("SIEMENS RA PLANE A", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Dose", false));
-        e[2088] = new("SIEMENS RA PLANE A", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "DoseRate", false));
-        e[2089] = new("SIEMENS RA PLANE A", new(0x001900AE, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IIToCoverDistance", false));
-        e[2090] = new("SIEMENS RA PLANE A", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastFramePhase1", false));
-        e[2091] = new("SIEMENS RA PLANE A", new(0x001900B1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FrameRatePhase1", false));
-        e[2092] = new("SIEMENS RA PLANE A", new(0x001900B2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastFramePhase2", false));
-        e[2093] = new("SIEMENS RA PLANE A", new(0x001900B3, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FrameRatePhase2", false));
-        e[2094] = new("SIEMENS RA PLANE A", new(0x001900B4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastFramePhase3", false));
-        e[2095] = new("SIEMENS RA PLANE A", new(0x001900B5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FrameRatePhase3", false));
-        e[2096] = new("SIEMENS RA PLANE A", new(0x001900B6, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "LastFramePhase4", false));
-        e[2097] = new("SIEMENS RA PLANE A", new(0x001900B7, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "FrameRatePhase4", false));
-        e[2098] = new("SIEMENS RA PLANE A", new(0x001900B8, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GammaOfNativeImage", false));
-        e[2099] = new("SIEMENS RA PLANE A", new(0x001900B9, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "GammaOfTVSystem", false));
-        e[2100] = new("SIEMENS RA PLANE A", new(0x001900BB, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PixelshiftX", false));
-        e[2101] = new("SIEMENS RA PLANE A", new(0x001900BC, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "PixelshiftY", false));
-        e[2102] = new("SIEMENS RA PLANE A", new(0x001900BD, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "MaskAverageFactor", false));
-        e[2103] = new("SIEMENS RA PLANE A", new(0x001900BE, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "BlankingCircleFlag", false));
-        e[2104] = new("SIEMENS RA PLANE A", new(0x001900BF, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CircleRowStart", false));
-        e[2105] = new("SIEMENS RA PLANE A", new(0x001900C0, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CircleRowEnd", false));
-        e[2106] = new("SIEMENS RA PLANE A", new(0x001900C1, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CircleColumnStart", false));
-        e[2107] = new("SIEMENS RA PLANE A", new(0x001900C2, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CircleColumnEnd", false));
-        e[2108] = new("SIEMENS RA PLANE A", new(0x001900C3, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CircleDiameter", false));
-        e[2109] = new("SIEMENS RA PLANE A", new(0x001900C4, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangularCollimaterFlag", false));
-        e[2110] = new("SIEMENS RA PLANE A", new(0x001900C5, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangleRowStart", false));
-        e[2111] = new("SIEMENS RA PLANE A", new(0x001900C6, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangleRowEnd", false));
-        e[2112] = new("SIEMENS RA PLANE A", new(0x001900C7, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangleColumnStart", false));
-        e[2113] = new("SIEMENS RA PLANE A", new(0x001900C8, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangleColumnEnd", false));
-        e[2114] = new("SIEMENS RA PLANE A", new(0x001900C9, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "RectangleAngulation", false));
-        e[2115] = new("SIEMENS RA PLANE A", new(0x001900CA, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisCollimatorFlag", false));
-        e[2116] = new("SIEMENS RA PLANE A", new(0x001900CB, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisRowStart", false));
-        e[2117] = new("SIEMENS RA PLANE A", new(0x001900CC, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisRowEnd", false));
-        e[2118] = new("SIEMENS RA PLANE A", new(0x001900CD, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisColumnStart", false));
-        e[2119] = new("SIEMENS RA PLANE A", new(0x001900CE, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisColumnEnd", false));
-        e[2120] = new("SIEMENS RA PLANE A", new(0x001900CF, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "IrisAngulation", false));
-        e[2121] = new("SIEMENS RA PLANE A", new(0x001900D1, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NumberOfFramesPlane", false));
-        e[2122] = new("SIEMENS RA PLANE A", new(0x001900D2, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2123] = new("SIEMENS RA PLANE A", new(0x001900D3, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2124] = new("SIEMENS RA PLANE A", new(0x001900D4, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2125] = new("SIEMENS RA PLANE A", new(0x001900D5, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2126] = new("SIEMENS RA PLANE A", new(0x001900D6, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "Internal", false));
-        e[2127] = new("SIEMENS RA PLANE A", new(0x001900D7, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "Internal", false));
-        e[2128] = new("SIEMENS RA PLANE A", new(0x001900D8, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2129] = new("SIEMENS RA PLANE A", new(0x001900D9, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2130] = new("SIEMENS RA PLANE A", new(0x001900DA, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2131] = new("SIEMENS RA PLANE A", new(0x001900DB, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2132] = new("SIEMENS RA PLANE A", new(0x001900DC, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2133] = new("SIEMENS RA PLANE A", new(0x001900DD, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "AnatomicBackground", false));
-        e[2134] = new("SIEMENS RA PLANE A", new(0x001900DE, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1-n", "", "AutoWindowBase", false));
-        e[2135] = new("SIEMENS RA PLANE A", new(0x001900DF, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2136] = new("SIEMENS RA PLANE A", new(0x001900E0, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Internal", false));
-        e[2137] = new("SIEMENS RA PLANE B", new(0x00110028, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroTimerB", false));
-        e[2138] = new("SIEMENS RA PLANE B", new(0x00110029, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroSkinDoseB", false));
-        e[2139] = new("SIEMENS RA PLANE B", new(0x0011002A, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TotalSkinDoseB", false));
-        e[2140] = new("SIEMENS RA PLANE B", new(0x0011002B, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "FluoroDoseAreaProductB", false));
-        e[2141] = new("SIEMENS RA PLANE B", new(0x0011002C, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TotalDoseAreaProductB", false));
-        e[2142] = new("SIEMENS RA PLANE B", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2143] = new("SIEMENS RA PLANE B", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2144] = new("SIEMENS RA PLANE B", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2145] = new("SIEMENS RA PLANE B", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2146] = new("SIEMENS RA PLANE B", new(0x0019001C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2147] = new("SIEMENS RA PLANE B", new(0x0019001D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2148] = new("SIEMENS RA PLANE B", new(0x0019001E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2149] = new("SIEMENS RA PLANE B", new(0x0019001F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "Internal", false));
-        e[2150] = new("SIEMENS RA PLANE B", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1-n", "", "SystemCalibFactorPlaneB", false));
-        e[2151] = new("SIEMENS RA PLANE B", new(0x00190022, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2152] = new("SIEMENS RA PLANE B", new(0x00190024, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2153] = new("SIEMENS RA PLANE B", new(0x00190026, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2154] = new("SIEMENS RA PLANE B", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2155] = new("SIEMENS RA PLANE B", new(0x0019002A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2156] = new("SIEMENS RA PLANE B", new(0x0019002C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2157] = new("SIEMENS RA PLANE B", new(0x0019002E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2158] = new("SIEMENS RA PLANE B", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2159] = new("SIEMENS RA PLANE B", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2160] = new("SIEMENS RA PLANE B", new(0x00190034, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2161] = new("SIEMENS RA PLANE B", new(0x00190036, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2162] = new("SIEMENS RA PLANE B", new(0x00190038, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2163] = new("SIEMENS RA PLANE B", new(0x0019003A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2164] = new("SIEMENS RA PLANE B", new(0x0019003C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2165] = new("SIEMENS RA PLANE B", new(0x0019003E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2166] = new("SIEMENS RA PLANE B", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2167] = new("SIEMENS RA PLANE B", new(0x00190042, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2168] = new("SIEMENS RA PLANE B", new(0x00190044, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2169] = new("SIEMENS RA PLANE B", new(0x00190046, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2170] = new("SIEMENS RA PLANE B", new(0x00190048, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2171] = new("SIEMENS RA PLANE B", new(0x0019004A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2172] = new("SIEMENS RA PLANE B", new(0x0019004C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2173] = new("SIEMENS RA PLANE B", new(0x0019004E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2174] = new("SIEMENS RA PLANE B", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2175] = new("SIEMENS RA PLANE B", new(0x00190052, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2176] = new("SIEMENS RA PLANE B", new(0x00190054, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2177] = new("SIEMENS RA PLANE B", new(0x00190056, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2178] = new("SIEMENS RA PLANE B", new(0x00190058, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2179] = new("SIEMENS RA PLANE B", new(0x0019005A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2180] = new("SIEMENS RA PLANE B", new(0x0019005C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2181] = new("SIEMENS RA PLANE B", new(0x0019005E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2182] = new("SIEMENS RA PLANE B", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2183] = new("SIEMENS RA PLANE B", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2184] = new("SIEMENS RA PLANE B", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2185] = new("SIEMENS RA PLANE B", new(0x00190066, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2186] = new("SIEMENS RA PLANE B", new(0x00190068, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2187] = new("SIEMENS RA PLANE B", new(0x0019006A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2188] = new("SIEMENS RA PLANE B", new(0x0019006C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2189] = new("SIEMENS RA PLANE B", new(0x0019006E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2190] = new("SIEMENS RA PLANE B", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2191] = new("SIEMENS RA PLANE B", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2192] = new("SIEMENS RA PLANE B", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2193] = new("SIEMENS RA PLANE B", new(0x00190076, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2194] = new("SIEMENS RA PLANE B", new(0x00190078, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2195] = new("SIEMENS RA PLANE B", new(0x0019007A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2196] = new("SIEMENS RA PLANE B", new(0x0019007C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2197] = new("SIEMENS RA PLANE B", new(0x0019007E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2198] = new("SIEMENS RA PLANE B", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2199] = new("SIEMENS RA PLANE B", new(0x00190082, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2200] = new("SIEMENS RA PLANE B", new(0x00190084, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2201] = new("SIEMENS RA PLANE B", new(0x00190086, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2202] = new("SIEMENS RA PLANE B", new(0x00190088, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2203] = new("SIEMENS RA PLANE B", new(0x0019008A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2204] = new("SIEMENS RA PLANE B", new(0x0019008C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2205] = new("SIEMENS RA PLANE B", new(0x0019008E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2206] = new("SIEMENS RA PLANE B", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2207] = new("SIEMENS RA PLANE B", new(0x00190092, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2208] = new("SIEMENS RA PLANE B", new(0x00190094, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2209] = new("SIEMENS RA PLANE B", new(0x00190096, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2210] = new("SIEMENS RA PLANE B", new(0x00190098, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2211] = new("SIEMENS RA PLANE B", new(0x0019009A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2212] = new("SIEMENS RA PLANE B", new(0x0019009C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2213] = new("SIEMENS RA PLANE B", new(0x0019009E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2214] = new("SIEMENS RA PLANE B", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2215] = new("SIEMENS RA PLANE B", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2216] = new("SIEMENS RA PLANE B", new(0x001900A4, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2217] = new("SIEMENS RA PLANE B", new(0x001900A6, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2218] = new("SIEMENS RA PLANE B", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2219] = new("SIEMENS RA PLANE B", new(0x001900AA, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2220] = new("SIEMENS RA PLANE B", new(0x001900AC, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2221] = new("SIEMENS RIS", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientUID", false));
-        e[2222] = new("SIEMENS RIS", new(0x00110011, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientID", false));
-        e[2223] = new("SIEMENS RIS", new(0x00110020, 0xFFFF00FF, GeneratedPrivateVRs.DA, "1", "", "PatientRegistrationDate", false));
-        e[2224] = new("SIEMENS RIS", new(0x00110021, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "PatientRegistrationTime", false));
-        e[2225] = new("SIEMENS RIS", new(0x00110030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientnameRIS", false));
-        e[2226] = new("SIEMENS RIS", new(0x00110031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientprenameRIS", false));
-        e[2227] = new("SIEMENS RIS", new(0x00110040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientHospitalStatus", false));
-        e[2228] = new("SIEMENS RIS", new(0x00110041, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MedicalAlerts", false));
-        e[2229] = new("SIEMENS RIS", new(0x00110042, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ContrastAllergies", false));
-        e[2230] = new("SIEMENS RIS", new(0x00310010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RequestUID", false));
-        e[2231] = new("SIEMENS RIS", new(0x00310045, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RequestingPhysician", false));
-        e[2232] = new("SIEMENS RIS", new(0x00310050, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "RequestedPhysician", false));
-        e[2233] = new("SIEMENS RIS", new(0x00330010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientStudyUID", false));
-        e[2234] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AcquisitionType", false));
-        e[2235] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AcquisitionMode", false));
-        e[2236] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FootswitchIndex", false));
-        e[2237] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AcquisitionRoom", false));
-        e[2238] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210004, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "CurrentTimeProduct", false));
-        e[2239] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210005, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Dose", false));
-        e[2240] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210006, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SkinDosePercent", false));
-        e[2241] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210007, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SkinDoseAccumulation", false));
-        e[2242] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210008, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SkinDoseRate", false));
-        e[2243] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000A, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "CopperFilter", false));
-        e[2244] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MeasuringField", false));
-        e[2245] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "3", "", "PostBlankingCircle", false));
-        e[2246] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "2-2n", "", "DynaAngles", false));
-        e[2247] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "TotalSteps", false));
-        e[2248] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021000F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "3-3n", "", "DynaXRayInfo", false));
-        e[2249] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ModalityLUTInputGamma", false));
-        e[2250] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ModalityLUTOutputGamma", false));
-        e[2251] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210012, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1-n", "", "SH_STPAR", false));
-        e[2252] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AcquisitionZoom", false));
-        e[2253] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210014, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "DynaAngulationStepWidth", false));
-        e[2254] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210015, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Harmonization", false));
-        e[2255] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210016, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DRSingleFlag", false));
-        e[2256] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210017, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "SourceToIsocenter", false));
-        e[2257] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210018, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "PressureData", false));
-        e[2258] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210019, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "ECGIndexArray", false));
-        e[2259] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FDFlag", false));
-        e[2260] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001B, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "SH_ZOOM", false));
-        e[2261] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001C, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "SH_COLPAR", false));
-        e[2262] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "K_Factor", false));
-        e[2263] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001E, 0xFFFF00FF, GeneratedPrivateVRs.US, "8", "", "EVE", false));
-        e[2264] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x0021001F, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "TotalSceneTime", false));
-        e[2265] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "RestoreFlag", false));
-        e[2266] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210021, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "StandMovementFlag", false));
-        e[2267] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210022, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FDRows", false));
-        e[2268] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210023, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FDColumns", false));
-        e[2269] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210024, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "TableMovementFlag", false));
-        e[2270] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210025, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "OriginalOrganProgramName", false));
-        e[2271] = new("SIEMENS SMS-AX  ACQ 1.0", new(0x00210026, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CrispyXPIFilter", false));
-        e[2272] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ViewNative", false));
-        e[2273] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalSeriesNumber", false));
-        e[2274] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalImageNumber", false));
-        e[2275] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WinCenter", false));
-        e[2276] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WinWidth", false));
-        e[2277] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250005, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WinBrightness", false));
-        e[2278] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250006, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "WinContrast", false));
-        e[2279] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250007, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalFrameNumber", false));
-        e[2280] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250008, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalMaskFrameNumber", false));
-        e[2281] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250009, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Opac", false));
-        e[2282] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000A, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalNumberOfFrames", false));
-        e[2283] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "OriginalSceneDuration", false));
-        e[2284] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000C, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "IdentifierLOID", false));
-        e[2285] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1-n", "", "OriginalSceneVFRInfo", false));
-        e[2286] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000E, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "OriginalFrameECGPosition", false));
-        e[2287] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x0025000F, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "OriginalECG1stFrameOffset_retired", false));
-        e[2288] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250010, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "ZoomFlag", false));
-        e[2289] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Flex", false));
-        e[2290] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfMaskFrames", false));
-        e[2291] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfFillFrames", false));
-        e[2292] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250014, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SeriesNumber", false));
-        e[2293] = new("SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0", new(0x00250015, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageNumber", false));
-        e[2294] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "HorizontalCalibrationPixelSize", false));
-        e[2295] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230001, 0xFFFF00FF, GeneratedPrivateVRs.DS, "2", "", "VerticalCalibrationPixelSize", false));
-        e[2296] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230002, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CalibrationObject", false));
-        e[2297] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "CalibrationObjectSize", false));
-        e[2298] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230004, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "CalibrationMethod", false));
-        e[2299] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230005, 0xFFFF00FF, GeneratedPrivateVRs.ST, "1", "", "Filename", false));
-        e[2300] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230006, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FrameNumber", false));
-        e[2301] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230007, 0xFFFF00FF, GeneratedPrivateVRs.IS, "2", "", "CalibrationFactorMultiplicity", false));
-        e[2302] = new("SIEMENS SMS-AX  QUANT 1.0", new(0x00230008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CalibrationTODValue", false));
-        e[2303] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ReviewMode", false));
-        e[2304] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "AnatomicalBackgroundPercent", false));
-        e[2305] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NumberOfPhases", false));
-        e[2306] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ApplyAnatomicalBackground", false));
-        e[2307] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.SS, "4-4n", "", "PixelShiftArray", false));
-        e[2308] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Brightness", false));
-        e[2309] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Contrast", false));
-        e[2310] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Enabled", false));
-        e[2311] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "NativeEdgeEnhancementPercentGain", false));
-        e[2312] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NativeEdgeEnhancementLUTIndex", false));
-        e[2313] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NativeEdgeEnhancementKernelSize", false));
-        e[2314] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SubtrEdgeEnhancementPercentGain", false));
-        e[2315] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000C, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SubtrEdgeEnhancementLUTIndex", false));
-        e[2316] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000D, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SubtrEdgeEnhancementKernelSize", false));
-        e[2317] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000E, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FadePercent", false));
-        e[2318] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019000F, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FlippedBeforeLateralityApplied", false));
-        e[2319] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ApplyFade", false));
-        e[2320] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Zoom", false));
-        e[2321] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PanX", false));
-        e[2322] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "PanY", false));
-        e[2323] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "NativeEdgeEnhancementAdvPercGain", false));
-        e[2324] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.SS, "1", "", "SubtrEdgeEnhancementAdvPercGain", false));
-        e[2325] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "InvertFlag", false));
-        e[2326] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.OB, "1", "", "Quant1KOverlay", false));
-        e[2327] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019001B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "OriginalResolution", false));
-        e[2328] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019001C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowCenter", false));
-        e[2329] = new("SIEMENS SMS-AX  VIEW 1.0", new(0x0019001D, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AutoWindowWidth", false));
-        e[2330] = new("SIENET", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SIENETCommandField", false));
-        e[2331] = new("SIENET", new(0x00090014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ReceiverPLA", false));
-        e[2332] = new("SIENET", new(0x00090016, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "TransferPriority", false));
-        e[2333] = new("SIENET", new(0x00090029, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ActualUser", false));
-        e[2334] = new("SIENET", new(0x00950001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ExaminationFolderID", false));
-        e[2335] = new("SIENET", new(0x00950004, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "FolderReportedStatus", false));
-        e[2336] = new("SIENET", new(0x00950005, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FolderReportingRadiologist", false));
-        e[2337] = new("SIENET", new(0x00950007, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SIENETISAPLA", false));
-        e[2338] = new("SIENET", new(0x00990002, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "DataObjectAttributes", false));
-        e[2339] = new("SONOWAND AS", new(0x01350010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "UltrasoundScannerName", false));
-        e[2340] = new("SONOWAND AS", new(0x01350011, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "TransducerSerial", false));
-        e[2341] = new("SONOWAND AS", new(0x01350012, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ProbeApplication", false));
-        e[2342] = new("SPI", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Comments", false));
-        e[2343] = new("SPI", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SPIImageUID", false));
-        e[2344] = new("SPI", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DataObjectType", false));
-        e[2345] = new("SPI", new(0x00090041, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DataObjectSubtype", false));
-        e[2346] = new("SPI", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Organ", false));
-        e[2347] = new("SPI", new(0x00110015, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AllergyIndication", false));
-        e[2348] = new("SPI", new(0x00110020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Pregnancy", false));
-        e[2349] = new("SPI", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CompressionAlgorithm", false));
-        e[2350] = new("SPI RELEASE 1", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Comments", false));
-        e[2351] = new("SPI RELEASE 1", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SPIImageUID", false));
-        e[2352] = new("SPI RELEASE 1", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DataObjectType", false));
-        e[2353] = new("SPI RELEASE 1", new(0x00090041, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "DataObjectSubtype", false));
-        e[2354] = new("SPI RELEASE 1", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Organ", false));
-        e[2355] = new("SPI RELEASE 1", new(0x00110015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AllergyIndication", false));
-        e[2356] = new("SPI RELEASE 1", new(0x00110020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Pregnancy", false));
-        e[2357] = new("SPI RELEASE 1", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CompressionAlgorithm", false));
-        e[2358] = new("SPI Release 1", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Comments", false));
-        e[2359] = new("SPI Release 1", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SPIImageUID", false));
-        e[2360] = new("SPI Release 1", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "DataObjectType", false));
-        e[2361] = new("SPI Release 1", new(0x00090041, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "DataObjectSubtype", false));
-        e[2362] = new("SPI Release 1", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Organ", false));
-        e[2363] = new("SPI Release 1", new(0x00110015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "AllergyIndication", false));
-        e[2364] = new("SPI Release 1", new(0x00110020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Pregnancy", false));
-        e[2365] = new("SPI Release 1", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "CompressionAlgorithm", false));
-        e[2366] = new("SPI-P Release 1", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "DataObjectRecognitionCode", false));
-        e[2367] = new("SPI-P Release 1", new(0x00090004, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ImageDataConsistence", false));
-        e[2368] = new("SPI-P Release 1", new(0x00090008, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2369] = new("SPI-P Release 1", new(0x00090012, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2370] = new("SPI-P Release 1", new(0x00090015, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "UniqueIdentifier", false));
-        e[2371] = new("SPI-P Release 1", new(0x00090016, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2372] = new("SPI-P Release 1", new(0x00090018, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2373] = new("SPI-P Release 1", new(0x00090021, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2374] = new("SPI-P Release 1", new(0x00090031, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PACSUniqueIdentifier", false));
-        e[2375] = new("SPI-P Release 1", new(0x00090034, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ClusterUniqueIdentifier", false));
-        e[2376] = new("SPI-P Release 1", new(0x00090038, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SystemUniqueIdentifier", false));
-        e[2377] = new("SPI-P Release 1", new(0x00090039, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2378] = new("SPI-P Release 1", new(0x00090051, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "StudyUniqueIdentifier", false));
-        e[2379] = new("SPI-P Release 1", new(0x00090061, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SeriesUniqueIdentifier", false));
-        e[2380] = new("SPI-P Release 1", new(0x00090091, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2381] = new("SPI-P Release 1", new(0x000900F2, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2382] = new("SPI-P Release 1", new(0x000900F3, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2383] = new("SPI-P Release 1", new(0x000900F4, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2384] = new("SPI-P Release 1", new(0x000900F5, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2385] = new("SPI-P Release 1", new(0x000900F7, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2386] = new("SPI-P Release 1", new(0x00110010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PatientEntryID", false));
-        e[2387] = new("SPI-P Release 1", new(0x00110021, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2388] = new("SPI-P Release 1", new(0x00110022, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2389] = new("SPI-P Release 1", new(0x00110031, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2390] = new("SPI-P Release 1", new(0x00110032, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2391] = new("SPI-P Release 1", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2392] = new("SPI-P Release 1", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2393] = new("SPI-P Release 1", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2394] = new("SPI-P Release 1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MainsFrequency", false));
-        e[2395] = new("SPI-P Release 1", new(0x00190025, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1-n", "", "OriginalPixelDataQuality", false));
-        e[2396] = new("SPI-P Release 1", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ECGTriggering", false));
-        e[2397] = new("SPI-P Release 1", new(0x00190031, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECG1Offset", false));
-        e[2398] = new("SPI-P Release 1", new(0x00190032, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECG2Offset1", false));
-        e[2399] = new("SPI-P Release 1", new(0x00190033, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECG2Offset2", false));
-    }
-
-    private static void FillPrivate6(PrivateEntry[] e)
-    {
-        e[2400] = new("SPI-P Release 1", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VideoScanMode", false));
-        e[2401] = new("SPI-P Release 1", new(0x00190051, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VideoLineRate", false));
-        e[2402] = new("SPI-P Release 1", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "XrayTechnique", false));
-        e[2403] = new("SPI-P Release 1", new(0x00190061, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ImageIdentifierFromat", false));
-        e[2404] = new("SPI-P Release 1", new(0x00190062, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "IrisDiaphragm", false));
-        e[2405] = new("SPI-P Release 1", new(0x00190063, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Filter", false));
-        e[2406] = new("SPI-P Release 1", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CineParallel", false));
-        e[2407] = new("SPI-P Release 1", new(0x00190065, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "CineMaster", false));
-        e[2408] = new("SPI-P Release 1", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ExposureChannel", false));
-        e[2409] = new("SPI-P Release 1", new(0x00190071, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ExposureChannelFirstImage", false));
-        e[2410] = new("SPI-P Release 1", new(0x00190072, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ProcessingChannel", false));
-        e[2411] = new("SPI-P Release 1", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "AcquisitionDelay", false));
-        e[2412] = new("SPI-P Release 1", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "RelativeImageTime", false));
-        e[2413] = new("SPI-P Release 1", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "VideoWhiteCompression", false));
-        e[2414] = new("SPI-P Release 1", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Angulation", false));
-        e[2415] = new("SPI-P Release 1", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Rotation", false));
-        e[2416] = new("SPI-P Release 1", new(0x00210012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SeriesUniqueIdentifier", false));
-        e[2417] = new("SPI-P Release 1", new(0x00210014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2418] = new("SPI-P Release 1", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "4", "", "Unknown", false));
-        e[2419] = new("SPI-P Release 1", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "PixelAspectRatio", false));
-        e[2420] = new("SPI-P Release 1", new(0x00290025, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1-n", "", "ProcessedPixelDataQuality", false));
-        e[2421] = new("SPI-P Release 1", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2422] = new("SPI-P Release 1", new(0x00290038, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2423] = new("SPI-P Release 1", new(0x00290060, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2424] = new("SPI-P Release 1", new(0x00290061, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2425] = new("SPI-P Release 1", new(0x00290067, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2426] = new("SPI-P Release 1", new(0x00290070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WindowID", false));
-        e[2427] = new("SPI-P Release 1", new(0x00290071, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "VideoInvertSubtracted", false));
-        e[2428] = new("SPI-P Release 1", new(0x00290072, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "VideoInvertNonsubtracted", false));
-        e[2429] = new("SPI-P Release 1", new(0x00290077, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "WindowSelectStatus", false));
-        e[2430] = new("SPI-P Release 1", new(0x00290078, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ECGDisplayPrintingID", false));
-        e[2431] = new("SPI-P Release 1", new(0x00290079, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ECGDisplayPrinting", false));
-        e[2432] = new("SPI-P Release 1", new(0x0029007E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ECGDisplayPrintingEnableStatus", false));
-        e[2433] = new("SPI-P Release 1", new(0x0029007F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ECGDisplayPrintingSelectStatus", false));
-        e[2434] = new("SPI-P Release 1", new(0x00290080, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "PhysiologicalDisplayID", false));
-        e[2435] = new("SPI-P Release 1", new(0x00290081, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "PreferredPhysiologicalChannelDisplay", false));
-        e[2436] = new("SPI-P Release 1", new(0x0029008E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PhysiologicalDisplayEnableStatus", false));
-        e[2437] = new("SPI-P Release 1", new(0x0029008F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "PhysiologicalDisplaySelectStatus", false));
-        e[2438] = new("SPI-P Release 1", new(0x002900C0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FunctionalShutterID", false));
-        e[2439] = new("SPI-P Release 1", new(0x002900C1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "FieldOfShutter", false));
-        e[2440] = new("SPI-P Release 1", new(0x002900C5, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "FieldOfShutterRectangle", false));
-        e[2441] = new("SPI-P Release 1", new(0x002900CE, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ShutterEnableStatus", false));
-        e[2442] = new("SPI-P Release 1", new(0x002900CF, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ShutterSelectStatus", false));
-        e[2443] = new("SPI-P Release 1", new(0x7FE10010, 0xFFFF00FF, GeneratedPrivateVRs.OBorOW, "1", "", "PixelData", false));
-        e[2444] = new("SPI-P Release 1;1", new(0x000900C0, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2445] = new("SPI-P Release 1;1", new(0x000900C1, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2446] = new("SPI-P Release 1;1", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PhysiologicalDataType", false));
-        e[2447] = new("SPI-P Release 1;1", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PhysiologicalDataChannelAndKind", false));
-        e[2448] = new("SPI-P Release 1;1", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleBitsAllocated", false));
-        e[2449] = new("SPI-P Release 1;1", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleBitsStored", false));
-        e[2450] = new("SPI-P Release 1;1", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleHighBit", false));
-        e[2451] = new("SPI-P Release 1;1", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleRepresentation", false));
-        e[2452] = new("SPI-P Release 1;1", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SmallestSampleValue", false));
-        e[2453] = new("SPI-P Release 1;1", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "LargestSampleValue", false));
-        e[2454] = new("SPI-P Release 1;1", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NumberOfSamples", false));
-        e[2455] = new("SPI-P Release 1;1", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SampleData", false));
-        e[2456] = new("SPI-P Release 1;1", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SampleRate", false));
-        e[2457] = new("SPI-P Release 1;1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PhysiologicalDataType2", false));
-        e[2458] = new("SPI-P Release 1;1", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "PhysiologicalDataChannelAndKind2", false));
-        e[2459] = new("SPI-P Release 1;1", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleBitsAllocated2", false));
-        e[2460] = new("SPI-P Release 1;1", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleBitsStored2", false));
-        e[2461] = new("SPI-P Release 1;1", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleHighBit2", false));
-        e[2462] = new("SPI-P Release 1;1", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "SampleRepresentation2", false));
-        e[2463] = new("SPI-P Release 1;1", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SmallestSampleValue2", false));
-        e[2464] = new("SPI-P Release 1;1", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "LargestSampleValue2", false));
-        e[2465] = new("SPI-P Release 1;1", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "NumberOfSamples2", false));
-        e[2466] = new("SPI-P Release 1;1", new(0x00190019, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SampleData2", false));
-        e[2467] = new("SPI-P Release 1;1", new(0x0019001A, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "SampleRate2", false));
-        e[2468] = new("SPI-P Release 1;1", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ZoomID", false));
-        e[2469] = new("SPI-P Release 1;1", new(0x00290001, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "ZoomRectangle", false));
-        e[2470] = new("SPI-P Release 1;1", new(0x00290003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ZoomFactor", false));
-        e[2471] = new("SPI-P Release 1;1", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ZoomFunction", false));
-        e[2472] = new("SPI-P Release 1;1", new(0x0029000E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ZoomEnableStatus", false));
-        e[2473] = new("SPI-P Release 1;1", new(0x0029000F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ZoomSelectStatus", false));
-        e[2474] = new("SPI-P Release 1;1", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "MagnifyingGlassID", false));
-        e[2475] = new("SPI-P Release 1;1", new(0x00290041, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1-n", "", "MagnifyingGlassRectangle", false));
-        e[2476] = new("SPI-P Release 1;1", new(0x00290043, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MagnifyingGlassFactor", false));
-        e[2477] = new("SPI-P Release 1;1", new(0x00290044, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "MagnifyingGlassFunction", false));
-        e[2478] = new("SPI-P Release 1;1", new(0x0029004E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MagnifyingGlassEnableStatus", false));
-        e[2479] = new("SPI-P Release 1;1", new(0x0029004F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "MagnifyingGlassSelectStatus", false));
-        e[2480] = new("SPI-P Release 1;2", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "SubtractionMaskID", false));
-        e[2481] = new("SPI-P Release 1;2", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "MaskingFunction", false));
-        e[2482] = new("SPI-P Release 1;2", new(0x0029000C, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ProprietaryMaskingParameters", false));
-        e[2483] = new("SPI-P Release 1;2", new(0x0029001E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SubtractionMaskEnableStatus", false));
-        e[2484] = new("SPI-P Release 1;2", new(0x0029001F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "SubtractionMaskSelectStatus", false));
-        e[2485] = new("SPI-P Release 1;3", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageEnhancementID", false));
-        e[2486] = new("SPI-P Release 1;3", new(0x00290001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ImageEnhancement", false));
-        e[2487] = new("SPI-P Release 1;3", new(0x00290002, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ConvolutionID", false));
-        e[2488] = new("SPI-P Release 1;3", new(0x00290003, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ConvolutionType", false));
-        e[2489] = new("SPI-P Release 1;3", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ConvolutionKernelSizeID", false));
-        e[2490] = new("SPI-P Release 1;3", new(0x00290005, 0xFFFF00FF, GeneratedPrivateVRs.US, "2", "", "ConvolutionKernelSize", false));
-        e[2491] = new("SPI-P Release 1;3", new(0x00290006, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "ConvolutionKernel", false));
-        e[2492] = new("SPI-P Release 1;3", new(0x0029000C, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EnhancementGain", false));
-        e[2493] = new("SPI-P Release 1;3", new(0x0029001E, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageEnhancementEnableStatus", false));
-        e[2494] = new("SPI-P Release 1;3", new(0x0029001F, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "ImageEnhancementSelectStatus", false));
-        e[2495] = new("SPI-P Release 2;1", new(0x00110018, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2496] = new("SPI-P Release 2;1", new(0x0023000D, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[2497] = new("SPI-P Release 2;1", new(0x0023000E, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[2498] = new("SPI-P-GV-CT Release 1", new(0x00090000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2499] = new("SPI-P-GV-CT Release 1", new(0x00090010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2500] = new("SPI-P-GV-CT Release 1", new(0x00090020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2501] = new("SPI-P-GV-CT Release 1", new(0x00090030, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2502] = new("SPI-P-GV-CT Release 1", new(0x00090040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2503] = new("SPI-P-GV-CT Release 1", new(0x00090050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2504] = new("SPI-P-GV-CT Release 1", new(0x00090060, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2505] = new("SPI-P-GV-CT Release 1", new(0x00090070, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2506] = new("SPI-P-GV-CT Release 1", new(0x00090075, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2507] = new("SPI-P-GV-CT Release 1", new(0x00090080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2508] = new("SPI-P-GV-CT Release 1", new(0x00090090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2509] = new("SPI-P-GV-CT Release 1", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2510] = new("SPI-P-GV-CT Release 1", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2511] = new("SPI-P-GV-CT Release 1", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2512] = new("SPI-P-GV-CT Release 1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2513] = new("SPI-P-GV-CT Release 1", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "Unknown", false));
-        e[2514] = new("SPI-P-GV-CT Release 1", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2515] = new("SPI-P-GV-CT Release 1", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2516] = new("SPI-P-GV-CT Release 1", new(0x00190061, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2517] = new("SPI-P-GV-CT Release 1", new(0x00190063, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2518] = new("SPI-P-GV-CT Release 1", new(0x00190064, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2519] = new("SPI-P-GV-CT Release 1", new(0x00190065, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2520] = new("SPI-P-GV-CT Release 1", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2521] = new("SPI-P-GV-CT Release 1", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2522] = new("SPI-P-GV-CT Release 1", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2523] = new("SPI-P-GV-CT Release 1", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2524] = new("SPI-P-GV-CT Release 1", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2525] = new("SPI-P-GV-CT Release 1", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2526] = new("SPI-P-GV-CT Release 1", new(0x001900A2, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2527] = new("SPI-P-GV-CT Release 1", new(0x001900A3, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2528] = new("SPI-P-GV-CT Release 1", new(0x001900B0, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2529] = new("SPI-P-GV-CT Release 1", new(0x001900B1, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2530] = new("SPI-P-GV-CT Release 1", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2531] = new("SPI-P-GV-CT Release 1", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2532] = new("SPI-P-GV-CT Release 1", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2533] = new("SPI-P-GV-CT Release 1", new(0x00210050, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2534] = new("SPI-P-GV-CT Release 1", new(0x00210060, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2535] = new("SPI-P-GV-CT Release 1", new(0x00210070, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2536] = new("SPI-P-GV-CT Release 1", new(0x00210080, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2537] = new("SPI-P-GV-CT Release 1", new(0x00210090, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2538] = new("SPI-P-GV-CT Release 1", new(0x002100A0, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2539] = new("SPI-P-GV-CT Release 1", new(0x002100A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2540] = new("SPI-P-GV-CT Release 1", new(0x002100A2, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2541] = new("SPI-P-GV-CT Release 1", new(0x002100A3, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2542] = new("SPI-P-GV-CT Release 1", new(0x002100A4, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2543] = new("SPI-P-GV-CT Release 1", new(0x002100B0, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2544] = new("SPI-P-GV-CT Release 1", new(0x002100C0, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2545] = new("SPI-P-GV-CT Release 1", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2546] = new("SPI-P-GV-CT Release 1", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2547] = new("SPI-P-GV-CT Release 1", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2548] = new("SPI-P-GV-CT Release 1", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2549] = new("SPI-P-GV-CT Release 1", new(0x00290033, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2550] = new("SPI-P-GV-CT Release 1", new(0x00290080, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2551] = new("SPI-P-GV-CT Release 1", new(0x00290090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2552] = new("SPI-P-GV-CT Release 1", new(0x002900D0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2553] = new("SPI-P-GV-CT Release 1", new(0x002900D1, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2554] = new("SPI-P-PCR Release 2", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2555] = new("SPI-P-Private-CWS Release 1", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "WindowOfImagesID", false));
-        e[2556] = new("SPI-P-Private-CWS Release 1", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "WindowOfImagesType", false));
-        e[2557] = new("SPI-P-Private-CWS Release 1", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1-n", "", "WindowOfImagesScope", false));
-        e[2558] = new("SPI-P-Private-DCI Release 1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataBitsAllocated", false));
-        e[2559] = new("SPI-P-Private-DCI Release 1", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataBitsStored", false));
-        e[2560] = new("SPI-P-Private-DCI Release 1", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataHighBit", false));
-        e[2561] = new("SPI-P-Private-DCI Release 1", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataRepresentation", false));
-        e[2562] = new("SPI-P-Private-DCI Release 1", new(0x00190014, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataSmallestDataValue", false));
-        e[2563] = new("SPI-P-Private-DCI Release 1", new(0x00190015, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataLargestDataValue", false));
-        e[2564] = new("SPI-P-Private-DCI Release 1", new(0x00190016, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapDataNumberOfDataValues", false));
-        e[2565] = new("SPI-P-Private-DCI Release 1", new(0x00190017, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ECGTimeMapData", false));
-        e[2566] = new("SPI-P-Private_CDS Release 1", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2567] = new("SPI-P-Private_CDS Release 1", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2568] = new("SPI-P-Private_ICS Release 1", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2569] = new("SPI-P-Private_ICS Release 1", new(0x00190031, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2570] = new("SPI-P-Private_ICS Release 1", new(0x00290008, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2571] = new("SPI-P-Private_ICS Release 1", new(0x0029000F, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2572] = new("SPI-P-Private_ICS Release 1", new(0x00290010, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2573] = new("SPI-P-Private_ICS Release 1", new(0x0029001B, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2574] = new("SPI-P-Private_ICS Release 1", new(0x0029001C, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2575] = new("SPI-P-Private_ICS Release 1", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2576] = new("SPI-P-Private_ICS Release 1", new(0x00290043, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2577] = new("SPI-P-Private_ICS Release 1", new(0x00290044, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2578] = new("SPI-P-Private_ICS Release 1", new(0x0029004C, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2579] = new("SPI-P-Private_ICS Release 1", new(0x00290067, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2580] = new("SPI-P-Private_ICS Release 1", new(0x00290068, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2581] = new("SPI-P-Private_ICS Release 1", new(0x0029006A, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2582] = new("SPI-P-Private_ICS Release 1", new(0x0029006B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2583] = new("SPI-P-Private_ICS Release 1;1", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[2584] = new("SPI-P-Private_ICS Release 1;1", new(0x00290005, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "Unknown", false));
-        e[2585] = new("SPI-P-Private_ICS Release 1;1", new(0x00290006, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "Unknown", false));
-        e[2586] = new("SPI-P-Private_ICS Release 1;1", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "Unknown", false));
-        e[2587] = new("SPI-P-Private_ICS Release 1;1", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.FL, "1", "", "Unknown", false));
-        e[2588] = new("SPI-P-Private_ICS Release 1;1", new(0x002900CD, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2589] = new("SPI-P-Private_ICS Release 1;2", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Unknown", false));
-        e[2590] = new("SPI-P-Private_ICS Release 1;2", new(0x00290001, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Unknown", false));
-        e[2591] = new("SPI-P-Private_ICS Release 1;2", new(0x00290002, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "Unknown", false));
-        e[2592] = new("SPI-P-Private_ICS Release 1;2", new(0x00290003, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[2593] = new("SPI-P-Private_ICS Release 1;2", new(0x00290004, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[2594] = new("SPI-P-Private_ICS Release 1;2", new(0x00290005, 0xFFFF00FF, GeneratedPrivateVRs.SL, "1", "", "Unknown", false));
-        e[2595] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C0, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2596] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C1, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2597] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C2, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2598] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C3, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2599] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C4, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2600] = new("SPI-P-Private_ICS Release 1;3", new(0x002900C5, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2601] = new("SPI-P-Private_ICS Release 1;4", new(0x00290002, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2602] = new("SPI-P-Private_ICS Release 1;4", new(0x0029009A, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2603] = new("SPI-P-Private_ICS Release 1;4", new(0x002900E0, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2604] = new("SPI-P-Private_ICS Release 1;5", new(0x00290050, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[2605] = new("SPI-P-Private_ICS Release 1;5", new(0x00290055, 0xFFFF00FF, GeneratedPrivateVRs.CS, "1", "", "Unknown", false));
-        e[2606] = new("SPI-P-XSB-DCI Release 1", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "VideoBeamBoost", false));
-        e[2607] = new("SPI-P-XSB-DCI Release 1", new(0x00190011, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "ChannelGeneratingVideoSync", false));
-        e[2608] = new("SPI-P-XSB-DCI Release 1", new(0x00190012, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VideoGain", false));
-        e[2609] = new("SPI-P-XSB-DCI Release 1", new(0x00190013, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "VideoOffset", false));
-        e[2610] = new("SPI-P-XSB-DCI Release 1", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "RTDDataCompressionFactor", false));
-        e[2611] = new("SVISION", new(0x00170000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ExtendedBodyPart", false));
-        e[2612] = new("SVISION", new(0x00170010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ExtendedViewPosition", false));
-        e[2613] = new("SVISION", new(0x001700F0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImagesSOPClass", false));
-        e[2614] = new("SVISION", new(0x00190000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AECField", false));
-        e[2615] = new("SVISION", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AECFilmScreen", false));
-        e[2616] = new("SVISION", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AECDensity", false));
-        e[2617] = new("SVISION", new(0x00190010, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "PatientThickness", false));
-        e[2618] = new("SVISION", new(0x00190018, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BeamDistance", false));
-        e[2619] = new("SVISION", new(0x00190020, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "WorkstationNumber", false));
-        e[2620] = new("SVISION", new(0x00190028, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "TubeNumber", false));
-        e[2621] = new("SVISION", new(0x00190030, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BuckyGrid", false));
-        e[2622] = new("SVISION", new(0x00190034, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Focus", false));
-        e[2623] = new("SVISION", new(0x00190038, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Child", false));
-        e[2624] = new("SVISION", new(0x00190040, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CollimatorDistanceX", false));
-        e[2625] = new("SVISION", new(0x00190041, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CollimatorDistanceY", false));
-        e[2626] = new("SVISION", new(0x00190050, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CentralBeamHeight", false));
-        e[2627] = new("SVISION", new(0x00190060, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BuckyAngle", false));
-        e[2628] = new("SVISION", new(0x00190068, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CArmAngle", false));
-        e[2629] = new("SVISION", new(0x00190069, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CollimatorAngle", false));
-        e[2630] = new("SVISION", new(0x00190070, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "FilterNumber", false));
-        e[2631] = new("SVISION", new(0x00190074, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "FilterMaterial1", false));
-        e[2632] = new("SVISION", new(0x00190075, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "FilterMaterial2", false));
-        e[2633] = new("SVISION", new(0x00190078, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FilterThickness1", false));
-        e[2634] = new("SVISION", new(0x00190079, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "FilterThickness2", false));
-        e[2635] = new("SVISION", new(0x00190080, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BuckyFormat", false));
-        e[2636] = new("SVISION", new(0x00190081, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ObjectPosition", false));
-        e[2637] = new("SVISION", new(0x00190090, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "DeskCommand", false));
-        e[2638] = new("SVISION", new(0x001900A0, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExtendedExposureTime", false));
-        e[2639] = new("SVISION", new(0x001900A1, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ActualExposureTime", false));
-        e[2640] = new("SVISION", new(0x001900A8, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ExtendedXRayTubeCurrent", false));
-        e[2641] = new("SVISION", new(0x00210000, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "NoiseReduction", false));
-        e[2642] = new("SVISION", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ContrastAmplification", false));
-        e[2643] = new("SVISION", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "EdgeContrastBoosting", false));
-        e[2644] = new("SVISION", new(0x00210003, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LatitudeReduction", false));
-        e[2645] = new("SVISION", new(0x00210010, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "FindRangeAlgorithm", false));
-        e[2646] = new("SVISION", new(0x00210011, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ThresholdCAlgorithm", false));
-        e[2647] = new("SVISION", new(0x00210020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SensometricCurve", false));
-        e[2648] = new("SVISION", new(0x00210030, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "LowerWindowOffset", false));
-        e[2649] = new("SVISION", new(0x00210031, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "UpperWindowOffset", false));
-        e[2650] = new("SVISION", new(0x00210040, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MinPrintableDensity", false));
-        e[2651] = new("SVISION", new(0x00210041, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "MaxPrintableDensity", false));
-        e[2652] = new("SVISION", new(0x00210090, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Brightness", false));
-        e[2653] = new("SVISION", new(0x00210091, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Contrast", false));
-        e[2654] = new("SVISION", new(0x00210092, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "ShapeFactor", false));
-        e[2655] = new("SVISION", new(0x00230000, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "ImageLaterality", false));
-        e[2656] = new("SVISION", new(0x00230001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "LetterPosition", false));
-        e[2657] = new("SVISION", new(0x00230002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "BurnedInAnnotation", false));
-        e[2658] = new("SVISION", new(0x00230003, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "Unknown", false));
-        e[2659] = new("SVISION", new(0x002300F0, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageSOPClass", false));
-        e[2660] = new("SVISION", new(0x00250000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "OriginalImage", false));
-        e[2661] = new("SVISION", new(0x00250001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NotProcessedImage", false));
-        e[2662] = new("SVISION", new(0x00250002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "CutOutImage", false));
-        e[2663] = new("SVISION", new(0x00250003, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "DuplicatedImage", false));
-        e[2664] = new("SVISION", new(0x00250004, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "StoredImage", false));
-        e[2665] = new("SVISION", new(0x00250005, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RetrievedImage", false));
-        e[2666] = new("SVISION", new(0x00250006, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "RemoteImage", false));
-        e[2667] = new("SVISION", new(0x00250007, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "MediaStoredImage", false));
-        e[2668] = new("SVISION", new(0x00250008, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ImageState", false));
-        e[2669] = new("SVISION", new(0x00250020, 0xFFFF00FF, GeneratedPrivateVRs.LO, "1", "", "SourceImageFile", false));
-        e[2670] = new("SVISION", new(0x00250021, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[2671] = new("SVISION", new(0x00270000, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfSeries", false));
-        e[2672] = new("SVISION", new(0x00270001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "NumberOfStudies", false));
-        e[2673] = new("SVISION", new(0x00270010, 0xFFFF00FF, GeneratedPrivateVRs.DT, "1", "", "OldestSeries", false));
-        e[2674] = new("SVISION", new(0x00270011, 0xFFFF00FF, GeneratedPrivateVRs.DT, "1", "", "NewestSeries", false));
-        e[2675] = new("SVISION", new(0x00270012, 0xFFFF00FF, GeneratedPrivateVRs.DT, "1", "", "OldestStudy", false));
-        e[2676] = new("SVISION", new(0x00270013, 0xFFFF00FF, GeneratedPrivateVRs.DT, "1", "", "NewestStudy", false));
-        e[2677] = new("Silhouette Annot V1.0", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "AnnotationName", false));
-        e[2678] = new("Silhouette Annot V1.0", new(0x00290012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationFont", false));
-        e[2679] = new("Silhouette Annot V1.0", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationTextForegroundColor", false));
-        e[2680] = new("Silhouette Annot V1.0", new(0x00290014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationTextBackgroundColor", false));
-        e[2681] = new("Silhouette Annot V1.0", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextBackingMode", false));
-        e[2682] = new("Silhouette Annot V1.0", new(0x00290016, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextJustification", false));
-        e[2683] = new("Silhouette Annot V1.0", new(0x00290017, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextLocation", false));
-        e[2684] = new("Silhouette Annot V1.0", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationTextString", false));
-        e[2685] = new("Silhouette Annot V1.0", new(0x00290019, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextAttachMode", false));
-        e[2686] = new("Silhouette Annot V1.0", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextCursorMode", false));
-        e[2687] = new("Silhouette Annot V1.0", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextShadowOffsetX", false));
-        e[2688] = new("Silhouette Annot V1.0", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationTextShadowOffsetY", false));
-        e[2689] = new("Silhouette Annot V1.0", new(0x00290023, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationLineColor", false));
-        e[2690] = new("Silhouette Annot V1.0", new(0x00290024, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineThickness", false));
-        e[2691] = new("Silhouette Annot V1.0", new(0x00290025, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineType", false));
-        e[2692] = new("Silhouette Annot V1.0", new(0x00290026, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineStyle", false));
-        e[2693] = new("Silhouette Annot V1.0", new(0x00290027, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineDashLength", false));
-        e[2694] = new("Silhouette Annot V1.0", new(0x00290028, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineAttachMode", false));
-        e[2695] = new("Silhouette Annot V1.0", new(0x00290029, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLinePointCount", false));
-        e[2696] = new("Silhouette Annot V1.0", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "AnnotationLinePoints", false));
-        e[2697] = new("Silhouette Annot V1.0", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationLineControlSize", false));
-        e[2698] = new("Silhouette Annot V1.0", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationMarkerColor", false));
-        e[2699] = new("Silhouette Annot V1.0", new(0x00290033, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationMarkerType", false));
-        e[2700] = new("Silhouette Annot V1.0", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationMarkerSize", false));
-        e[2701] = new("Silhouette Annot V1.0", new(0x00290035, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "AnnotationMarkerLocation", false));
-        e[2702] = new("Silhouette Annot V1.0", new(0x00290036, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationMarkerAttachMode", false));
-        e[2703] = new("Silhouette Annot V1.0", new(0x00290037, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "AnnotationGeomColor", false));
-        e[2704] = new("Silhouette Annot V1.0", new(0x00290038, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationGeomThickness", false));
-        e[2705] = new("Silhouette Annot V1.0", new(0x00290039, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationGeomLineStyle", false));
-        e[2706] = new("Silhouette Annot V1.0", new(0x00290040, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationGeomDashLength", false));
-        e[2707] = new("Silhouette Annot V1.0", new(0x00290041, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationGeomFillPattern", false));
-        e[2708] = new("Silhouette Annot V1.0", new(0x00290042, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationInteractivity", false));
-        e[2709] = new("Silhouette Annot V1.0", new(0x00290043, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "AnnotationArrowLength", false));
-        e[2710] = new("Silhouette Annot V1.0", new(0x00290044, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "AnnotationArrowAngle", false));
-        e[2711] = new("Silhouette Annot V1.0", new(0x00290045, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "AnnotationDontSave", false));
-        e[2712] = new("Silhouette Graphics Export V1.0", new(0x00290000, 0xFFFF00FF, GeneratedPrivateVRs.UI, "1", "", "Unknown", false));
-        e[2713] = new("Silhouette Line V1.0", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "LineName", false));
-        e[2714] = new("Silhouette Line V1.0", new(0x00290012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LineNameFont", false));
-        e[2715] = new("Silhouette Line V1.0", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineNameDisplay", false));
-        e[2716] = new("Silhouette Line V1.0", new(0x00290014, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LineNormalColor", false));
-        e[2717] = new("Silhouette Line V1.0", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineType", false));
-        e[2718] = new("Silhouette Line V1.0", new(0x00290016, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineThickness", false));
-        e[2719] = new("Silhouette Line V1.0", new(0x00290017, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineStyle", false));
-        e[2720] = new("Silhouette Line V1.0", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineDashLength", false));
-        e[2721] = new("Silhouette Line V1.0", new(0x00290019, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineInteractivity", false));
-        e[2722] = new("Silhouette Line V1.0", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LineMeasurementColor", false));
-        e[2723] = new("Silhouette Line V1.0", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LineMeasurementFont", false));
-        e[2724] = new("Silhouette Line V1.0", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineMeasurementDashLength", false));
-        e[2725] = new("Silhouette Line V1.0", new(0x00290023, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LinePointSpace", false));
-        e[2726] = new("Silhouette Line V1.0", new(0x00290024, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "LinePoints", false));
-        e[2727] = new("Silhouette Line V1.0", new(0x00290025, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineControlPointSize", false));
-        e[2728] = new("Silhouette Line V1.0", new(0x00290026, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineControlPointSpace", false));
-        e[2729] = new("Silhouette Line V1.0", new(0x00290027, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "LineControlPoints", false));
-        e[2730] = new("Silhouette Line V1.0", new(0x00290028, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "LineLabel", false));
-        e[2731] = new("Silhouette Line V1.0", new(0x00290029, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "LineDontSave", false));
-        e[2732] = new("Silhouette ROI V1.0", new(0x00290011, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "ROIName", false));
-        e[2733] = new("Silhouette ROI V1.0", new(0x00290012, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ROINameFont", false));
-        e[2734] = new("Silhouette ROI V1.0", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ROINormalColor", false));
-        e[2735] = new("Silhouette ROI V1.0", new(0x00290014, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIFillPattern", false));
-        e[2736] = new("Silhouette ROI V1.0", new(0x00290015, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIBpSeg", false));
-        e[2737] = new("Silhouette ROI V1.0", new(0x00290016, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ROIBpSegPairs", false));
-        e[2738] = new("Silhouette ROI V1.0", new(0x00290017, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROISeedSpace", false));
-        e[2739] = new("Silhouette ROI V1.0", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "ROISeeds", false));
-        e[2740] = new("Silhouette ROI V1.0", new(0x00290019, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROILineThickness", false));
-        e[2741] = new("Silhouette ROI V1.0", new(0x00290020, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROILineStyle", false));
-        e[2742] = new("Silhouette ROI V1.0", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROILineDashLength", false));
-        e[2743] = new("Silhouette ROI V1.0", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIInteractivity", false));
-        e[2744] = new("Silhouette ROI V1.0", new(0x00290023, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROINamePosition", false));
-        e[2745] = new("Silhouette ROI V1.0", new(0x00290024, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROINameDisplay", false));
-        e[2746] = new("Silhouette ROI V1.0", new(0x00290025, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ROILabel", false));
-        e[2747] = new("Silhouette ROI V1.0", new(0x00290026, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIShape", false));
-        e[2748] = new("Silhouette ROI V1.0", new(0x00290027, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ROIShapeTilt", false));
-        e[2749] = new("Silhouette ROI V1.0", new(0x00290028, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIShapePointsCount", false));
-        e[2750] = new("Silhouette ROI V1.0", new(0x00290029, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIShapePointsSpace", false));
-        e[2751] = new("Silhouette ROI V1.0", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ROIShapePoints", false));
-        e[2752] = new("Silhouette ROI V1.0", new(0x00290031, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIShapeControlPointsCount", false));
-        e[2753] = new("Silhouette ROI V1.0", new(0x00290032, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIShapeControlPointsSpace", false));
-        e[2754] = new("Silhouette ROI V1.0", new(0x00290033, 0xFFFF00FF, GeneratedPrivateVRs.FD, "1", "", "ROIShapeControlPoints", false));
-        e[2755] = new("Silhouette ROI V1.0", new(0x00290034, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "ROIDontSave", false));
-        e[2756] = new("Silhouette Sequence Ids V1.0", new(0x00290041, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2757] = new("Silhouette Sequence Ids V1.0", new(0x00290042, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2758] = new("Silhouette Sequence Ids V1.0", new(0x00290043, 0xFFFF00FF, GeneratedPrivateVRs.SQ, "1", "", "Unknown", false));
-        e[2759] = new("Silhouette V1.0", new(0x00290013, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2760] = new("Silhouette V1.0", new(0x00290014, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2761] = new("Silhouette V1.0", new(0x00290017, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2762] = new("Silhouette V1.0", new(0x00290018, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2763] = new("Silhouette V1.0", new(0x00290019, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2764] = new("Silhouette V1.0", new(0x0029001A, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2765] = new("Silhouette V1.0", new(0x0029001B, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2766] = new("Silhouette V1.0", new(0x0029001C, 0xFFFF00FF, GeneratedPrivateVRs.UL, "1", "", "Unknown", false));
-        e[2767] = new("Silhouette V1.0", new(0x0029001D, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2768] = new("Silhouette V1.0", new(0x0029001E, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2769] = new("Silhouette V1.0", new(0x00290021, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2770] = new("Silhouette V1.0", new(0x00290022, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2771] = new("Silhouette V1.0", new(0x00290023, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2772] = new("Silhouette V1.0", new(0x00290024, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2773] = new("Silhouette V1.0", new(0x00290025, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2774] = new("Silhouette V1.0", new(0x00290027, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2775] = new("Silhouette V1.0", new(0x00290028, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2776] = new("Silhouette V1.0", new(0x00290029, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2777] = new("Silhouette V1.0", new(0x00290030, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2778] = new("Silhouette V1.0", new(0x00290052, 0xFFFF00FF, GeneratedPrivateVRs.US, "1", "", "Unknown", false));
-        e[2779] = new("Silhouette V1.0", new(0x00290053, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2780] = new("Silhouette V1.0", new(0x00290054, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2781] = new("Silhouette V1.0", new(0x00290055, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2782] = new("Silhouette V1.0", new(0x00290056, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2783] = new("Silhouette V1.0", new(0x00290057, 0xFFFF00FF, GeneratedPrivateVRs.UN, "1", "", "Unknown", false));
-        e[2784] = new("TOSHIBA_MEC_1.0", new(0x00090001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2785] = new("TOSHIBA_MEC_1.0", new(0x00090002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2786] = new("TOSHIBA_MEC_1.0", new(0x00090003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2787] = new("TOSHIBA_MEC_1.0", new(0x00090004, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2788] = new("TOSHIBA_MEC_1.0", new(0x00110001, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2789] = new("TOSHIBA_MEC_1.0", new(0x00110002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2790] = new("TOSHIBA_MEC_1.0", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2791] = new("TOSHIBA_MEC_1.0", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2792] = new("TOSHIBA_MEC_1.0", new(0x00210001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2793] = new("TOSHIBA_MEC_1.0", new(0x00210002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2794] = new("TOSHIBA_MEC_1.0", new(0x00210003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2795] = new("TOSHIBA_MEC_1.0", new(0x7FF10001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2796] = new("TOSHIBA_MEC_1.0", new(0x7FF10002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2797] = new("TOSHIBA_MEC_1.0", new(0x7FF10003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2798] = new("TOSHIBA_MEC_1.0", new(0x7FF10010, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2799] = new("TOSHIBA_MEC_CT_1.0", new(0x00190001, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-    }
-
-    private static void FillPrivate7(PrivateEntry[] e)
-    {
-        e[2800] = new("TOSHIBA_MEC_CT_1.0", new(0x00190002, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2801] = new("TOSHIBA_MEC_CT_1.0", new(0x00190003, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2802] = new("TOSHIBA_MEC_CT_1.0", new(0x00190004, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2803] = new("TOSHIBA_MEC_CT_1.0", new(0x00190005, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2804] = new("TOSHIBA_MEC_CT_1.0", new(0x00190006, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2805] = new("TOSHIBA_MEC_CT_1.0", new(0x00190007, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2806] = new("TOSHIBA_MEC_CT_1.0", new(0x00190008, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OrientationHeadFeet", false));
-        e[2807] = new("TOSHIBA_MEC_CT_1.0", new(0x00190009, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "ViewDirection", false));
-        e[2808] = new("TOSHIBA_MEC_CT_1.0", new(0x0019000A, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "OrientationSupineProne", false));
-        e[2809] = new("TOSHIBA_MEC_CT_1.0", new(0x0019000B, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2810] = new("TOSHIBA_MEC_CT_1.0", new(0x0019000C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2811] = new("TOSHIBA_MEC_CT_1.0", new(0x0019000D, 0xFFFF00FF, GeneratedPrivateVRs.TM, "1", "", "Time", false));
-        e[2812] = new("TOSHIBA_MEC_CT_1.0", new(0x0019000E, 0xFFFF00FF, GeneratedPrivateVRs.DS, "1", "", "Unknown", false));
-        e[2813] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10001, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2814] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10002, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2815] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10003, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2816] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10004, 0xFFFF00FF, GeneratedPrivateVRs.IS, "1", "", "Unknown", false));
-        e[2817] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10005, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2818] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10007, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2819] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10008, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2820] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF10009, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2821] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF1000A, 0xFFFF00FF, GeneratedPrivateVRs.LT, "1", "", "Unknown", false));
-        e[2822] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF1000B, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2823] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF1000C, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-        e[2824] = new("TOSHIBA_MEC_CT_1.0", new(0x7FF1000D, 0xFFFF00FF, GeneratedPrivateVRs.US, "1-n", "", "Unknown", false));
-    }
-
-    /// <summary>Shared VR arrays, one per combination used (never mutate them).</summary>
-    private static class GeneratedPrivateVRs
-    {
-        public static readonly DicomVR[] AT = [DicomVR.AT];
-        public static readonly DicomVR[] CS = [DicomVR.CS];
-        public static readonly DicomVR[] DA = [DicomVR.DA];
-        public static readonly DicomVR[] DS = [DicomVR.DS];
-        public static readonly DicomVR[] DT = [DicomVR.DT];
-        public static readonly DicomVR[] FD = [DicomVR.FD];
-        public static readonly DicomVR[] FL = [DicomVR.FL];
-        public static readonly DicomVR[] IS = [DicomVR.IS];
-        public static readonly DicomVR[] LO = [DicomVR.LO];
-        public static readonly DicomVR[] LT = [DicomVR.LT];
-        public static readonly DicomVR[] OB = [DicomVR.OB];
-        public static readonly DicomVR[] OBorOW = [DicomVR.OB, DicomVR.OW];
-        public static readonly DicomVR[] OW = [DicomVR.OW];
-        public static readonly DicomVR[] SH = [DicomVR.SH];
-        public static readonly DicomVR[] SL = [DicomVR.SL];
-        public static readonly DicomVR[] SQ = [DicomVR.SQ];
-        public static readonly DicomVR[] SS = [DicomVR.SS];
-        public static readonly DicomVR[] ST = [DicomVR.ST];
-        public static readonly DicomVR[] TM = [DicomVR.TM];
-        public static readonly DicomVR[] UI = [DicomVR.UI];
-        public static readonly DicomVR[] UL = [DicomVR.UL];
-        public static readonly DicomVR[] UN = [DicomVR.UN];
-        public static readonly DicomVR[] US = [DicomVR.US];
-        public static readonly DicomVR[] UT = [DicomVR.UT];
-    }
+    // One entry per line: creator|tag|mask|VRs ('/'-separated)|VM|name. Parsed on the first private lookup.
+    private const string GeneratedPrivateTable = """
+        1.2.840.113681|00190010|FFFF00FF|ST|1|CRImageParamsCommon
+        1.2.840.113681|00190011|FFFF00FF|ST|1|CRImageIPParamsSingle
+        1.2.840.113681|00190012|FFFF00FF|ST|1|CRImageIPParamsLeft
+        1.2.840.113681|00190013|FFFF00FF|ST|1|CRImageIPParamsRight
+        1.2.840.113708.794.1.1.2.0|00870010|FFFF00FF|CS|1|MediaType
+        1.2.840.113708.794.1.1.2.0|00870020|FFFF00FF|CS|1|MediaLocation
+        1.2.840.113708.794.1.1.2.0|00870050|FFFF00FF|IS|1|EstimatedRetrieveTime
+        ACUSON|00090000|FFFF00FF|IS|1|Unknown
+        ACUSON|00090001|FFFF00FF|IS|1|Unknown
+        ACUSON|00090002|FFFF00FF|UN|1|Unknown
+        ACUSON|00090003|FFFF00FF|UN|1|Unknown
+        ACUSON|00090004|FFFF00FF|UN|1|Unknown
+        ACUSON|00090005|FFFF00FF|UN|1|Unknown
+        ACUSON|00090006|FFFF00FF|UN|1|Unknown
+        ACUSON|00090007|FFFF00FF|UN|1|Unknown
+        ACUSON|00090008|FFFF00FF|LT|1|Unknown
+        ACUSON|00090009|FFFF00FF|LT|1|Unknown
+        ACUSON|0009000A|FFFF00FF|IS|1|Unknown
+        ACUSON|0009000B|FFFF00FF|IS|1|Unknown
+        ACUSON|0009000C|FFFF00FF|IS|1|Unknown
+        ACUSON|0009000D|FFFF00FF|IS|1|Unknown
+        ACUSON|0009000E|FFFF00FF|IS|1|Unknown
+        ACUSON|0009000F|FFFF00FF|UN|1|Unknown
+        ACUSON|00090010|FFFF00FF|IS|1|Unknown
+        ACUSON|00090011|FFFF00FF|UN|1|Unknown
+        ACUSON|00090012|FFFF00FF|IS|1|Unknown
+        ACUSON|00090013|FFFF00FF|IS|1|Unknown
+        ACUSON|00090014|FFFF00FF|LT|1|Unknown
+        ACUSON|00090015|FFFF00FF|UN|1|Unknown
+        AEGIS_DICOM_2.00|00030000|FFFF00FF|US|1-n|Unknown
+        AEGIS_DICOM_2.00|00050000|FFFF00FF|US|1-n|Unknown
+        AEGIS_DICOM_2.00|00090000|FFFF00FF|US|1-n|Unknown
+        AEGIS_DICOM_2.00|00190000|FFFF00FF|US|1-n|Unknown
+        AEGIS_DICOM_2.00|00290000|FFFF00FF|US|1-n|Unknown
+        AEGIS_DICOM_2.00|13690000|FFFF00FF|US|1-n|Unknown
+        AGFA|00090010|FFFF00FF|LO|1|Unknown
+        AGFA|00090011|FFFF00FF|LO|1|Unknown
+        AGFA|00090013|FFFF00FF|LO|1|Unknown
+        AGFA|00090014|FFFF00FF|LO|1|Unknown
+        AGFA|00090015|FFFF00FF|LO|1|Unknown
+        AGFA PACS Archive Mirroring 1.0|00310000|FFFF00FF|CS|1|StudyStatus
+        AGFA PACS Archive Mirroring 1.0|00310001|FFFF00FF|UL|1|DateTimeVerified
+        CAMTRONICS|00290010|FFFF00FF|LT|1|Commentline
+        CAMTRONICS|00290020|FFFF00FF|DS|1|EdgeEnhancementCoefficient
+        CAMTRONICS|00290050|FFFF00FF|LT|1|SceneText
+        CAMTRONICS|00290060|FFFF00FF|LT|1|ImageText
+        CAMTRONICS|00290070|FFFF00FF|IS|1|PixelShiftHorizontal
+        CAMTRONICS|00290080|FFFF00FF|IS|1|PixelShiftVertical
+        CAMTRONICS|00290090|FFFF00FF|IS|1|Unknown
+        CAMTRONICS IP|00290010|FFFF00FF|LT|1|Unknown
+        CAMTRONICS IP|00290020|FFFF00FF|UN|1|Unknown
+        CAMTRONICS IP|00290030|FFFF00FF|UN|1|Unknown
+        CAMTRONICS IP|00290040|FFFF00FF|UN|1|Unknown
+        CARDIO-D.R. 1.0|00090000|FFFF00FF|UL|1|FileLocation
+        CARDIO-D.R. 1.0|00090001|FFFF00FF|UL|1|FileSize
+        CARDIO-D.R. 1.0|00090040|FFFF00FF|SQ|1|AlternateImageSequence
+        CARDIO-D.R. 1.0|00190000|FFFF00FF|CS|1|ImageBlankingShape
+        CARDIO-D.R. 1.0|00190002|FFFF00FF|IS|1|ImageBlankingLeftVerticalEdge
+        CARDIO-D.R. 1.0|00190004|FFFF00FF|IS|1|ImageBlankingRightVerticalEdge
+        CARDIO-D.R. 1.0|00190006|FFFF00FF|IS|1|ImageBlankingUpperHorizontalEdge
+        CARDIO-D.R. 1.0|00190008|FFFF00FF|IS|1|ImageBlankingLowerHorizontalEdge
+        CARDIO-D.R. 1.0|00190010|FFFF00FF|IS|1|CenterOfCircularImageBlanking
+        CARDIO-D.R. 1.0|00190012|FFFF00FF|IS|1|RadiusOfCircularImageBlanking
+        CARDIO-D.R. 1.0|00190030|FFFF00FF|UL|1|MaximumImageFrameSize
+        CARDIO-D.R. 1.0|00210013|FFFF00FF|IS|1|ImageSequenceNumber
+        CARDIO-D.R. 1.0|00290000|FFFF00FF|SQ|1|EdgeEnhancementSequence
+        CARDIO-D.R. 1.0|00290001|FFFF00FF|US|2|ConvolutionKernelSize
+        CARDIO-D.R. 1.0|00290002|FFFF00FF|DS|1-n|ConvolutionKernelCoefficients
+        CARDIO-D.R. 1.0|00290003|FFFF00FF|DS|1|EdgeEnhancementGain
+        CMR42 CIRCLECVI|00250010|FFFF00FF|LO|1|WorkspaceID
+        CMR42 CIRCLECVI|00250020|FFFF00FF|LO|1|WorkspaceTimeString
+        CMR42 CIRCLECVI|00250030|FFFF00FF|OB|1|WorkspaceStream
+        DCMTK_ANONYMIZER|00090000|FFFF00FF|SQ|1|AnonymizerUIDMap
+        DCMTK_ANONYMIZER|00090010|FFFF00FF|UI|1|AnonymizerUIDKey
+        DCMTK_ANONYMIZER|00090020|FFFF00FF|UI|1|AnonymizerUIDValue
+        DCMTK_ANONYMIZER|00090030|FFFF00FF|SQ|1|AnonymizerPatientIDMap
+        DCMTK_ANONYMIZER|00090040|FFFF00FF|LO|1|AnonymizerPatientIDKey
+        DCMTK_ANONYMIZER|00090050|FFFF00FF|LO|1|AnonymizerPatientIDValue
+        DIDI TO PCR 1.1|00190022|FFFF00FF|UN|1|RouteAET
+        DIDI TO PCR 1.1|00190023|FFFF00FF|DS|1|PCRPrintScale
+        DIDI TO PCR 1.1|00190024|FFFF00FF|UN|1|PCRPrintJobEnd
+        DIDI TO PCR 1.1|00190025|FFFF00FF|IS|1|PCRNoFilmCopies
+        DIDI TO PCR 1.1|00190026|FFFF00FF|IS|1|PCRFilmLayoutPosition
+        DIDI TO PCR 1.1|00190027|FFFF00FF|UN|1|PCRPrintReportName
+        DIDI TO PCR 1.1|00190070|FFFF00FF|UN|1|RADProtocolPrinter
+        DIDI TO PCR 1.1|00190071|FFFF00FF|UN|1|RADProtocolMedium
+        DIDI TO PCR 1.1|00190090|FFFF00FF|LO|1|UnprocessedFlag
+        DIDI TO PCR 1.1|00190091|FFFF00FF|UN|1|KeyValues
+        DIDI TO PCR 1.1|00190092|FFFF00FF|UN|1|DestinationPostprocessingFunction
+        DIDI TO PCR 1.1|001900A0|FFFF00FF|UN|1|Version
+        DIDI TO PCR 1.1|001900A1|FFFF00FF|UN|1|RangingMode
+        DIDI TO PCR 1.1|001900A2|FFFF00FF|UN|1|AbdomenBrightness
+        DIDI TO PCR 1.1|001900A3|FFFF00FF|UN|1|FixedBrightness
+        DIDI TO PCR 1.1|001900A4|FFFF00FF|UN|1|DetailContrast
+        DIDI TO PCR 1.1|001900A5|FFFF00FF|UN|1|ContrastBalance
+        DIDI TO PCR 1.1|001900A6|FFFF00FF|UN|1|StructureBoost
+        DIDI TO PCR 1.1|001900A7|FFFF00FF|UN|1|StructurePreference
+        DIDI TO PCR 1.1|001900A8|FFFF00FF|UN|1|NoiseRobustness
+        DIDI TO PCR 1.1|001900A9|FFFF00FF|UN|1|NoiseDoseLimit
+        DIDI TO PCR 1.1|001900AA|FFFF00FF|UN|1|NoiseDoseStep
+        DIDI TO PCR 1.1|001900AB|FFFF00FF|UN|1|NoiseFrequencyLimit
+        DIDI TO PCR 1.1|001900AC|FFFF00FF|UN|1|WeakContrastLimit
+        DIDI TO PCR 1.1|001900AD|FFFF00FF|UN|1|StrongContrastLimit
+        DIDI TO PCR 1.1|001900AE|FFFF00FF|UN|1|StructureBoostOffset
+        DIDI TO PCR 1.1|001900AF|FFFF00FF|UN|1|SmoothGain
+        DIDI TO PCR 1.1|001900B0|FFFF00FF|UN|1|MeasureField1
+        DIDI TO PCR 1.1|001900B1|FFFF00FF|UN|1|MeasureField2
+        DIDI TO PCR 1.1|001900B2|FFFF00FF|UN|1|KeyPercentile1
+        DIDI TO PCR 1.1|001900B3|FFFF00FF|UN|1|KeyPercentile2
+        DIDI TO PCR 1.1|001900B4|FFFF00FF|UN|1|DensityLUT
+        DIDI TO PCR 1.1|001900B5|FFFF00FF|UN|1|Brightness
+        DIDI TO PCR 1.1|001900B6|FFFF00FF|UN|1|Gamma
+        DIDI TO PCR 1.1|00890010|FFFF00FF|SQ|1|Unknown
+        DIGISCAN IMAGE|00290031|FFFF00FF|US|1-n|Unknown
+        DIGISCAN IMAGE|00290032|FFFF00FF|US|1-n|Unknown
+        DIGISCAN IMAGE|00290033|FFFF00FF|LT|1|Unknown
+        DIGISCAN IMAGE|00290034|FFFF00FF|LT|1|Unknown
+        DLX_ANNOT_01|70000004|FF0000FF|ST|1|TextAnnotation
+        DLX_ANNOT_01|70000005|FF0000FF|IS|2|Box
+        DLX_ANNOT_01|70000007|FF0000FF|IS|2|ArrowEnd
+        DLX_EXAMS_01|00150001|FFFF00FF|DS|1|StenosisCalibrationRatio
+        DLX_EXAMS_01|00150002|FFFF00FF|DS|1|StenosisMagnification
+        DLX_EXAMS_01|00150003|FFFF00FF|DS|1|CardiacCalibrationRatio
+        DLX_LKUP_01|60000001|FF0000FF|US|3|GrayPaletteColorLookupTableDescriptor
+        DLX_LKUP_01|60000002|FF0000FF|US|1|GrayPaletteColorLookupTableData
+        DLX_PATNT_01|00110001|FFFF00FF|LT|1|PatientDOB
+        DLX_SERIE_01|00190001|FFFF00FF|DS|1|AngleValueLArm
+        DLX_SERIE_01|00190002|FFFF00FF|DS|1|AngleValuePArm
+        DLX_SERIE_01|00190003|FFFF00FF|DS|1|AngleValueCArm
+        DLX_SERIE_01|00190004|FFFF00FF|CS|1|AngleLabelLArm
+        DLX_SERIE_01|00190005|FFFF00FF|CS|1|AngleLabelPArm
+        DLX_SERIE_01|00190006|FFFF00FF|CS|1|AngleLabelCArm
+        DLX_SERIE_01|00190007|FFFF00FF|ST|1|ProcedureName
+        DLX_SERIE_01|00190008|FFFF00FF|ST|1|ExamName
+        DLX_SERIE_01|00190009|FFFF00FF|SH|1|PatientSize
+        DLX_SERIE_01|0019000A|FFFF00FF|IS|1|RecordView
+        DLX_SERIE_01|00190010|FFFF00FF|DS|1|InjectorDelay
+        DLX_SERIE_01|00190011|FFFF00FF|CS|1|AutoInject
+        DLX_SERIE_01|00190014|FFFF00FF|IS|1|AcquisitionMode
+        DLX_SERIE_01|00190015|FFFF00FF|CS|1|CameraRotationEnabled
+        DLX_SERIE_01|00190016|FFFF00FF|CS|1|ReverseSweep
+        DLX_SERIE_01|00190017|FFFF00FF|IS|1|SpatialFilterStrength
+        DLX_SERIE_01|00190018|FFFF00FF|IS|1|ZoomFactor
+        DLX_SERIE_01|00190019|FFFF00FF|IS|1|XZoomCenter
+        DLX_SERIE_01|0019001A|FFFF00FF|IS|1|YZoomCenter
+        DLX_SERIE_01|0019001B|FFFF00FF|DS|1|Focus
+        DLX_SERIE_01|0019001C|FFFF00FF|CS|1|Dose
+        DLX_SERIE_01|0019001D|FFFF00FF|IS|1|SideMark
+        DLX_SERIE_01|0019001E|FFFF00FF|IS|1|PercentageLandscape
+        DLX_SERIE_01|0019001F|FFFF00FF|DS|1|ExposureDuration
+        ELSCINT1|00E10001|FFFF00FF|US|1|DataDictionaryVersion
+        ELSCINT1|00E10014|FFFF00FF|LT|1|Unknown
+        ELSCINT1|00E10022|FFFF00FF|DS|2|Unknown
+        ELSCINT1|00E10023|FFFF00FF|DS|2|Unknown
+        ELSCINT1|00E10024|FFFF00FF|LT|1|Unknown
+        ELSCINT1|00E10025|FFFF00FF|LT|1|Unknown
+        ELSCINT1|00E10040|FFFF00FF|SH|1|OffsetFromCTMRImages
+        ELSCINT1|06010000|FFFF00FF|SH|1|ImplementationVersion
+        ELSCINT1|06010020|FFFF00FF|DS|1|RelativeTablePosition
+        ELSCINT1|06010021|FFFF00FF|DS|1|RelativeTableHeight
+        ELSCINT1|06010030|FFFF00FF|SH|1|SurviewDirection
+        ELSCINT1|06010031|FFFF00FF|DS|1|SurviewLength
+        ELSCINT1|06010050|FFFF00FF|SH|1|ImageViewType
+        ELSCINT1|06010070|FFFF00FF|DS|1|BatchNumber
+        ELSCINT1|06010071|FFFF00FF|DS|1|BatchSize
+        ELSCINT1|06010072|FFFF00FF|DS|1|BatchSliceNumber
+        FDMS 1.0|00090004|FFFF00FF|SH|1|ImageControlUnit
+        FDMS 1.0|00090005|FFFF00FF|OW|1|ImageUID
+        FDMS 1.0|00090006|FFFF00FF|OW|1|RouteImageUID
+        FDMS 1.0|00090008|FFFF00FF|UL|1|ImageDisplayInformationVersionNo
+        FDMS 1.0|00090009|FFFF00FF|UL|1|PatientInformationVersionNo
+        FDMS 1.0|0009000C|FFFF00FF|OW|1|FilmUID
+        FDMS 1.0|00090010|FFFF00FF|CS|1|ExposureUnitTypeCode
+        FDMS 1.0|00090080|FFFF00FF|LO|1|KanjiHospitalName
+        FDMS 1.0|00090090|FFFF00FF|ST|1|DistributionCode
+        FDMS 1.0|00090092|FFFF00FF|SH|1|KanjiDepartmentName
+        FDMS 1.0|000900F0|FFFF00FF|CS|1|BlackeningProcessFlag
+        FDMS 1.0|00190015|FFFF00FF|LO|1|KanjiBodyPartForExposure
+        FDMS 1.0|00190032|FFFF00FF|LO|1|KanjiMenuName
+        FDMS 1.0|00190040|FFFF00FF|CS|1|ImageProcessingType
+        FDMS 1.0|00190050|FFFF00FF|CS|1|EDRMode
+        FDMS 1.0|00190060|FFFF00FF|SH|1|RadiographersCode
+        FDMS 1.0|00190070|FFFF00FF|IS|1|SplitExposureFormat
+        FDMS 1.0|00190071|FFFF00FF|IS|1|NoOfSplitExposureFrames
+        FDMS 1.0|00190080|FFFF00FF|IS|1|ReadingPositionSpecification
+        FDMS 1.0|00190081|FFFF00FF|IS|1|ReadingSensitivityCenter
+        FDMS 1.0|00190090|FFFF00FF|SH|1|FilmAnnotationCharacterString1
+        FDMS 1.0|00190091|FFFF00FF|SH|1|FilmAnnotationCharacterString2
+        FDMS 1.0|00210010|FFFF00FF|CS|1|FCRImageID
+        FDMS 1.0|00210030|FFFF00FF|CS|1|SetNo
+        FDMS 1.0|00210040|FFFF00FF|IS|1|ImageNoInTheSet
+        FDMS 1.0|00210050|FFFF00FF|CS|1|PairProcessingInformation
+        FDMS 1.0|00210080|FFFF00FF|OB|1|EquipmentTypeSpecificInformation
+        FDMS 1.0|00230010|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00230020|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00230030|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00250010|FFFF00FF|US|1|RelativeLightEmissionAmountSk
+        FDMS 1.0|00250011|FFFF00FF|US|1|TermOfCorrectionForEachIPTypeSt
+        FDMS 1.0|00250012|FFFF00FF|US|1|ReadingGainGp
+        FDMS 1.0|00250013|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250015|FFFF00FF|CS|1|Unknown
+        FDMS 1.0|00250020|FFFF00FF|US|2|Unknown
+        FDMS 1.0|00250021|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250030|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250031|FFFF00FF|SS|1|Unknown
+        FDMS 1.0|00250032|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250033|FFFF00FF|SS|1|Unknown
+        FDMS 1.0|00250034|FFFF00FF|SS|1|Unknown
+        FDMS 1.0|00250040|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250041|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250042|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250043|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250050|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250051|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250052|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250053|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250060|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250061|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250062|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250063|FFFF00FF|CS|1|Unknown
+        FDMS 1.0|00250070|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250071|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250072|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250073|FFFF00FF|US|1-n|Unknown
+        FDMS 1.0|00250074|FFFF00FF|US|1-n|Unknown
+        FDMS 1.0|00250080|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250081|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250082|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250083|FFFF00FF|US|1-n|Unknown
+        FDMS 1.0|00250084|FFFF00FF|US|1-n|Unknown
+        FDMS 1.0|00250090|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250091|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250092|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250093|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250094|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250095|FFFF00FF|US|1|Unknown
+        FDMS 1.0|00250096|FFFF00FF|CS|1|Unknown
+        FDMS 1.0|002500A0|FFFF00FF|US|1|Unknown
+        FDMS 1.0|002500A1|FFFF00FF|SS|1|Unknown
+        FDMS 1.0|002500A2|FFFF00FF|US|1|Unknown
+        FDMS 1.0|002500A3|FFFF00FF|SS|1|Unknown
+        FDMS 1.0|00270010|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270020|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270030|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270040|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270050|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270060|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270070|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|00270080|FFFF00FF|SQ|1|Unknown
+        FDMS 1.0|002700A0|FFFF00FF|IS|1|Unknown
+        FDMS 1.0|002700A1|FFFF00FF|CS|2|Unknown
+        FDMS 1.0|002700A2|FFFF00FF|CS|2|Unknown
+        FDMS 1.0|002700A3|FFFF00FF|SS|1-n|Unknown
+        FDMS 1.0|00290020|FFFF00FF|CS|1|ImageScanningDirection
+        FDMS 1.0|00290030|FFFF00FF|CS|1|ExtendedReadingSizeValue
+        FDMS 1.0|00290034|FFFF00FF|US|1|MagnificationReductionRatio
+        FDMS 1.0|00290044|FFFF00FF|CS|1|LineDensityCode
+        FDMS 1.0|00290050|FFFF00FF|CS|1|DataCompressionCode
+        FDMS 1.0|20110011|FFFF00FF|CS|1|ImagePosition SpecifyingFlag
+        FDMS 1.0|50F10006|FFFF00FF|CS|1|EnergySubtractionParam
+        FDMS 1.0|50F10007|FFFF00FF|CS|1|SubtractionRegistrationResult
+        FDMS 1.0|50F10008|FFFF00FF|CS|1|EnergySubtractionParam2
+        FDMS 1.0|50F10009|FFFF00FF|SL|1|AfinConversionCoefficient
+        FDMS 1.0|50F10010|FFFF00FF|CS|1|FilmOutputFormat
+        FDMS 1.0|50F10020|FFFF00FF|CS|1|ImageProcessingModificationFlag
+        FFP DATA|00090001|FFFF00FF|UN|1|CRHeaderInformation
+        GE ??? From Adantage Review CS|00190030|FFFF00FF|LO|1|CREDRMode
+        GE ??? From Adantage Review CS|00190040|FFFF00FF|LO|1|CRLatitude
+        GE ??? From Adantage Review CS|00190050|FFFF00FF|LO|1|CRGroupNumber
+        GE ??? From Adantage Review CS|00190070|FFFF00FF|LO|1|CRImageSerialNumber
+        GE ??? From Adantage Review CS|00190080|FFFF00FF|LO|1|CRBarCodeNumber
+        GE ??? From Adantage Review CS|00190090|FFFF00FF|LO|1|CRFilmOutputExposures
+        GEMS_ACQU_01|00090024|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|00090025|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0009003E|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0009003F|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|00090042|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|00090043|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|000900F8|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|000900FB|FFFF00FF|IS|1|Unknown
+        GEMS_ACQU_01|00190001|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|00190002|FFFF00FF|SL|1|NumberOfCellsInDetector
+        GEMS_ACQU_01|00190003|FFFF00FF|DS|1|CellNumberAtTheta
+        GEMS_ACQU_01|00190004|FFFF00FF|DS|1|CellSpacing
+        GEMS_ACQU_01|00190005|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|00190006|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|0019000E|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0019000F|FFFF00FF|DS|1|HorizontalFrameOfReference
+        GEMS_ACQU_01|00190011|FFFF00FF|SS|1|SeriesContrast
+        GEMS_ACQU_01|00190012|FFFF00FF|SS|1|LastPseq
+        GEMS_ACQU_01|00190013|FFFF00FF|SS|1|StartNumberForBaseline
+        GEMS_ACQU_01|00190014|FFFF00FF|SS|1|End NumberForBaseline
+        GEMS_ACQU_01|00190015|FFFF00FF|SS|1|StartNumberForEnhancedScans
+        GEMS_ACQU_01|00190016|FFFF00FF|SS|1|EndNumberForEnhancedScans
+        GEMS_ACQU_01|00190017|FFFF00FF|SS|1|SeriesPlane
+        GEMS_ACQU_01|00190018|FFFF00FF|LO|1|FirstScanRAS
+        GEMS_ACQU_01|00190019|FFFF00FF|DS|1|FirstScanLocation
+        GEMS_ACQU_01|0019001A|FFFF00FF|LO|1|LastScanRAS
+        GEMS_ACQU_01|0019001B|FFFF00FF|DS|1|LastScanLocation
+        GEMS_ACQU_01|0019001E|FFFF00FF|DS|1|DisplayFieldOfView
+        GEMS_ACQU_01|00190020|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|00190022|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|00190023|FFFF00FF|DS|1|TableSpeed
+        GEMS_ACQU_01|00190024|FFFF00FF|DS|1|MidScanTime
+        GEMS_ACQU_01|00190025|FFFF00FF|SS|1|MidScanFlag
+        GEMS_ACQU_01|00190026|FFFF00FF|SL|1|DegreesOfAzimuth
+        GEMS_ACQU_01|00190027|FFFF00FF|DS|1|GantryPeriod
+        GEMS_ACQU_01|0019002A|FFFF00FF|DS|1|XrayOnPosition
+        GEMS_ACQU_01|0019002B|FFFF00FF|DS|1|XrayOffPosition
+        GEMS_ACQU_01|0019002C|FFFF00FF|SL|1|NumberOfTriggers
+        GEMS_ACQU_01|0019002D|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0019002E|FFFF00FF|DS|1|AngleOfFirstView
+        GEMS_ACQU_01|0019002F|FFFF00FF|DS|1|TriggerFrequency
+        GEMS_ACQU_01|00190039|FFFF00FF|SS|1|ScanFOVType
+        GEMS_ACQU_01|0019003A|FFFF00FF|IS|1|Unknown
+        GEMS_ACQU_01|0019003B|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|0019003C|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|0019003E|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|0019003F|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|00190040|FFFF00FF|SS|1|StatReconFlag
+        GEMS_ACQU_01|00190041|FFFF00FF|SS|1|ComputeType
+        GEMS_ACQU_01|00190042|FFFF00FF|SS|1|SegmentNumber
+        GEMS_ACQU_01|00190043|FFFF00FF|SS|1|TotalSegmentsRequested
+        GEMS_ACQU_01|00190044|FFFF00FF|DS|1|InterscanDelay
+        GEMS_ACQU_01|00190047|FFFF00FF|SS|1|ViewCompressionFactor
+        GEMS_ACQU_01|00190048|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|00190049|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0019004A|FFFF00FF|SS|1|TotalNumberOfRefChannels
+        GEMS_ACQU_01|0019004B|FFFF00FF|SL|1|DataSizeForScanData
+        GEMS_ACQU_01|00190052|FFFF00FF|SS|1|ReconPostProcessingFlag
+        GEMS_ACQU_01|00190054|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|00190057|FFFF00FF|SS|1|CTWaterNumber
+        GEMS_ACQU_01|00190058|FFFF00FF|SS|1|CTBoneNumber
+        GEMS_ACQU_01|0019005A|FFFF00FF|FL|1|AcquisitionDuration
+        GEMS_ACQU_01|0019005D|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0019005E|FFFF00FF|SL|1|NumberOfChannels1To512
+        GEMS_ACQU_01|0019005F|FFFF00FF|SL|1|IncrementBetweenChannels
+        GEMS_ACQU_01|00190060|FFFF00FF|SL|1|StartingView
+        GEMS_ACQU_01|00190061|FFFF00FF|SL|1|NumberOfViews
+        GEMS_ACQU_01|00190062|FFFF00FF|SL|1|IncrementBetweenViews
+        GEMS_ACQU_01|0019006A|FFFF00FF|SS|1|DependantOnNumberOfViewsProcessed
+        GEMS_ACQU_01|0019006B|FFFF00FF|SS|1|FieldOfViewInDetectorCells
+        GEMS_ACQU_01|00190070|FFFF00FF|SS|1|ValueOfBackProjectionButton
+        GEMS_ACQU_01|00190071|FFFF00FF|SS|1|SetIfFatqEstimatesWereUsed
+        GEMS_ACQU_01|00190072|FFFF00FF|DS|1|ZChannelAvgOverViews
+        GEMS_ACQU_01|00190073|FFFF00FF|DS|1|AvgOfLeftRefChannelsOverViews
+        GEMS_ACQU_01|00190074|FFFF00FF|DS|1|MaxLeftChannelOverViews
+        GEMS_ACQU_01|00190075|FFFF00FF|DS|1|AvgOfRightRefChannelsOverViews
+        GEMS_ACQU_01|00190076|FFFF00FF|DS|1|MaxRightChannelOverViews
+        GEMS_ACQU_01|0019007D|FFFF00FF|DS|1|SecondEcho
+        GEMS_ACQU_01|0019007E|FFFF00FF|SS|1|NumberOfEchos
+        GEMS_ACQU_01|0019007F|FFFF00FF|DS|1|TableDelta
+        GEMS_ACQU_01|00190081|FFFF00FF|SS|1|Contiguous
+        GEMS_ACQU_01|00190082|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|00190083|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|00190084|FFFF00FF|DS|1|PeakSAR
+        GEMS_ACQU_01|00190085|FFFF00FF|SS|1|MonitorSAR
+        GEMS_ACQU_01|00190086|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|00190087|FFFF00FF|DS|1|CardiacRepetition Time
+        GEMS_ACQU_01|00190088|FFFF00FF|SS|1|ImagesPerCardiacCycle
+        GEMS_ACQU_01|0019008A|FFFF00FF|SS|1|ActualReceiveGainAnalog
+        GEMS_ACQU_01|0019008B|FFFF00FF|SS|1|ActualReceiveGainDigital
+        GEMS_ACQU_01|0019008D|FFFF00FF|DS|1|DelayAfterTrigger
+        GEMS_ACQU_01|0019008F|FFFF00FF|SS|1|SwapPhaseFrequency
+        GEMS_ACQU_01|00190090|FFFF00FF|SS|1|PauseInterval
+        GEMS_ACQU_01|00190091|FFFF00FF|DS|1|PulseTime
+        GEMS_ACQU_01|00190092|FFFF00FF|SL|1|SliceOffsetOnFrequencyAxis
+        GEMS_ACQU_01|00190093|FFFF00FF|DS|1|CenterFrequency
+        GEMS_ACQU_01|00190094|FFFF00FF|SS|1|TransmitGain
+        GEMS_ACQU_01|00190095|FFFF00FF|SS|1|AnalogReceiverGain
+        GEMS_ACQU_01|00190096|FFFF00FF|SS|1|DigitalReceiverGain
+        GEMS_ACQU_01|00190097|FFFF00FF|SL|1|BitmapDefiningCVs
+        GEMS_ACQU_01|00190098|FFFF00FF|SS|1|CenterFrequencyMethod
+        GEMS_ACQU_01|00190099|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|0019009B|FFFF00FF|SS|1|PulseSequenceMode
+        GEMS_ACQU_01|0019009C|FFFF00FF|LO|1|PulseSequenceName
+        GEMS_ACQU_01|0019009D|FFFF00FF|DT|1|PulseSequenceDate
+        GEMS_ACQU_01|0019009E|FFFF00FF|LO|1|InternalPulseSequenceName
+        GEMS_ACQU_01|0019009F|FFFF00FF|SS|1|TransmittingCoil
+        GEMS_ACQU_01|001900A0|FFFF00FF|SS|1|SurfaceCoilType
+        GEMS_ACQU_01|001900A1|FFFF00FF|SS|1|ExtremityCoilFlag
+        GEMS_ACQU_01|001900A2|FFFF00FF|SL|1|RawDataRunNumber
+        GEMS_ACQU_01|001900A3|FFFF00FF|UL|1|CalibratedFieldStrength
+        GEMS_ACQU_01|001900A4|FFFF00FF|SS|1|SATFatWaterBone
+        GEMS_ACQU_01|001900A5|FFFF00FF|DS|1|ReceiveBandwidth
+        GEMS_ACQU_01|001900A7|FFFF00FF|DS|1|UserData0
+        GEMS_ACQU_01|001900A8|FFFF00FF|DS|1|UserData1
+        GEMS_ACQU_01|001900A9|FFFF00FF|DS|1|UserData2
+        GEMS_ACQU_01|001900AA|FFFF00FF|DS|1|UserData3
+        GEMS_ACQU_01|001900AB|FFFF00FF|DS|1|UserData4
+        GEMS_ACQU_01|001900AC|FFFF00FF|DS|1|UserData5
+        GEMS_ACQU_01|001900AD|FFFF00FF|DS|1|UserData6
+        GEMS_ACQU_01|001900AE|FFFF00FF|DS|1|UserData7
+        GEMS_ACQU_01|001900AF|FFFF00FF|DS|1|UserData8
+        GEMS_ACQU_01|001900B0|FFFF00FF|DS|1|UserData9
+        GEMS_ACQU_01|001900B1|FFFF00FF|DS|1|UserData10
+        GEMS_ACQU_01|001900B2|FFFF00FF|DS|1|UserData11
+        GEMS_ACQU_01|001900B3|FFFF00FF|DS|1|UserData12
+        GEMS_ACQU_01|001900B4|FFFF00FF|DS|1|UserData13
+        GEMS_ACQU_01|001900B5|FFFF00FF|DS|1|UserData14
+        GEMS_ACQU_01|001900B6|FFFF00FF|DS|1|UserData15
+        GEMS_ACQU_01|001900B7|FFFF00FF|DS|1|UserData16
+        GEMS_ACQU_01|001900B8|FFFF00FF|DS|1|UserData17
+        GEMS_ACQU_01|001900B9|FFFF00FF|DS|1|UserData18
+        GEMS_ACQU_01|001900BA|FFFF00FF|DS|1|UserData19
+        GEMS_ACQU_01|001900BB|FFFF00FF|DS|1|UserData20
+        GEMS_ACQU_01|001900BC|FFFF00FF|DS|1|UserData21
+        GEMS_ACQU_01|001900BD|FFFF00FF|DS|1|UserData22
+        GEMS_ACQU_01|001900BE|FFFF00FF|DS|1|ProjectionAngle
+        GEMS_ACQU_01|001900C0|FFFF00FF|SS|1|SaturationPlanes
+        GEMS_ACQU_01|001900C1|FFFF00FF|SS|1|SurfaceCoilIntensityCorrectionFlag
+        GEMS_ACQU_01|001900C2|FFFF00FF|SS|1|SATLocationR
+        GEMS_ACQU_01|001900C3|FFFF00FF|SS|1|SATLocationL
+        GEMS_ACQU_01|001900C4|FFFF00FF|SS|1|SATLocationA
+        GEMS_ACQU_01|001900C5|FFFF00FF|SS|1|SATLocationP
+        GEMS_ACQU_01|001900C6|FFFF00FF|SS|1|SATLocationH
+        GEMS_ACQU_01|001900C7|FFFF00FF|SS|1|SATLocationF
+        GEMS_ACQU_01|001900C8|FFFF00FF|SS|1|SATThicknessRL
+        GEMS_ACQU_01|001900C9|FFFF00FF|SS|1|SATThicknessAP
+        GEMS_ACQU_01|001900CA|FFFF00FF|SS|1|SATThicknessHF
+        GEMS_ACQU_01|001900CB|FFFF00FF|SS|1|PrescribedFlowAxis
+        GEMS_ACQU_01|001900CC|FFFF00FF|SS|1|VelocityEncoding
+        GEMS_ACQU_01|001900CD|FFFF00FF|SS|1|ThicknessDisclaimer
+        GEMS_ACQU_01|001900CE|FFFF00FF|SS|1|PrescanType
+        GEMS_ACQU_01|001900CF|FFFF00FF|SS|1|PrescanStatus
+        GEMS_ACQU_01|001900D0|FFFF00FF|SH|1|RawDataType
+        GEMS_ACQU_01|001900D2|FFFF00FF|SS|1|ProjectionAlgorithm
+        GEMS_ACQU_01|001900D3|FFFF00FF|SH|1|ProjectionAlgorithm
+        GEMS_ACQU_01|001900D4|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|001900D5|FFFF00FF|SS|1|FractionalEcho
+        GEMS_ACQU_01|001900D6|FFFF00FF|SS|1|PrepPulse
+        GEMS_ACQU_01|001900D7|FFFF00FF|SS|1|CardiacPhases
+        GEMS_ACQU_01|001900D8|FFFF00FF|SS|1|VariableEchoFlag
+        GEMS_ACQU_01|001900D9|FFFF00FF|DS|1|ConcatenatedSAT
+        GEMS_ACQU_01|001900DA|FFFF00FF|SS|1|ReferenceChannelUsed
+        GEMS_ACQU_01|001900DB|FFFF00FF|DS|1|BackProjectorCoefficient
+        GEMS_ACQU_01|001900DC|FFFF00FF|SS|1|PrimarySpeedCorrectionUsed
+        GEMS_ACQU_01|001900DD|FFFF00FF|SS|1|OverrangeCorrectionUsed
+        GEMS_ACQU_01|001900DE|FFFF00FF|DS|1|DynamicZAlphaValue
+        GEMS_ACQU_01|001900DF|FFFF00FF|DS|1|UserData23
+        GEMS_ACQU_01|001900E0|FFFF00FF|DS|1|UserData24
+        GEMS_ACQU_01|001900E1|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|001900E2|FFFF00FF|DS|1|VelocityEncodeScale
+        GEMS_ACQU_01|001900E3|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|001900E4|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|001900E5|FFFF00FF|IS|1|Unknown
+        GEMS_ACQU_01|001900E6|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|001900E8|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|001900E9|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|001900EB|FFFF00FF|DS|1|Unknown
+        GEMS_ACQU_01|001900EC|FFFF00FF|US|1|Unknown
+        GEMS_ACQU_01|001900F0|FFFF00FF|UN|1|Unknown
+        GEMS_ACQU_01|001900F1|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|001900F2|FFFF00FF|SS|1|FastPhases
+        GEMS_ACQU_01|001900F3|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|001900F4|FFFF00FF|LT|1|Unknown
+        GEMS_ACQU_01|001900F9|FFFF00FF|DS|1|TransmitGain
+        GEMS_ACRQA_1.0 BLOCK1|00230000|FFFF00FF|LO|1|CRExposureMenuCode
+        GEMS_ACRQA_1.0 BLOCK1|00230010|FFFF00FF|LO|1|CRExposureMenuString
+        GEMS_ACRQA_1.0 BLOCK1|00230020|FFFF00FF|LO|1|CREDRMode
+        GEMS_ACRQA_1.0 BLOCK1|00230030|FFFF00FF|LO|1|CRLatitude
+        GEMS_ACRQA_1.0 BLOCK1|00230040|FFFF00FF|LO|1|CRGroupNumber
+        GEMS_ACRQA_1.0 BLOCK1|00230050|FFFF00FF|US|1|CRImageSerialNumber
+        GEMS_ACRQA_1.0 BLOCK1|00230060|FFFF00FF|LO|1|CRBarCodeNumber
+        GEMS_ACRQA_1.0 BLOCK1|00230070|FFFF00FF|LO|1|CRFilmOutputExposure
+        GEMS_ACRQA_1.0 BLOCK1|00230080|FFFF00FF|LO|1|CRFilmFormat
+        GEMS_ACRQA_1.0 BLOCK1|00230090|FFFF00FF|LO|1|CRSShiftString
+        GEMS_ACRQA_1.0 BLOCK2|00230000|FFFF00FF|US|1|CRSShift
+        GEMS_ACRQA_1.0 BLOCK2|00230010|FFFF00FF|DS|1|CRCShift
+        GEMS_ACRQA_1.0 BLOCK2|00230020|FFFF00FF|DS|1|CRGT
+        GEMS_ACRQA_1.0 BLOCK2|00230030|FFFF00FF|DS|1|CRGA
+        GEMS_ACRQA_1.0 BLOCK2|00230040|FFFF00FF|DS|1|CRGC
+        GEMS_ACRQA_1.0 BLOCK2|00230050|FFFF00FF|DS|1|CRGS
+        GEMS_ACRQA_1.0 BLOCK2|00230060|FFFF00FF|DS|1|CRRT
+        GEMS_ACRQA_1.0 BLOCK2|00230070|FFFF00FF|DS|1|CRRE
+        GEMS_ACRQA_1.0 BLOCK2|00230080|FFFF00FF|US|1|CRRN
+        GEMS_ACRQA_1.0 BLOCK2|00230090|FFFF00FF|DS|1|CRDRT
+        GEMS_ACRQA_1.0 BLOCK3|00230000|FFFF00FF|DS|1|CRDRE
+        GEMS_ACRQA_1.0 BLOCK3|00230010|FFFF00FF|US|1|CRDRN
+        GEMS_ACRQA_1.0 BLOCK3|00230020|FFFF00FF|DS|1|CRORE
+        GEMS_ACRQA_1.0 BLOCK3|00230030|FFFF00FF|US|1|CRORN
+        GEMS_ACRQA_1.0 BLOCK3|00230040|FFFF00FF|US|1|CRORD
+        GEMS_ACRQA_1.0 BLOCK3|00230050|FFFF00FF|LO|1|CRCassetteSize
+        GEMS_ACRQA_1.0 BLOCK3|00230060|FFFF00FF|LO|1|CRMachineID
+        GEMS_ACRQA_1.0 BLOCK3|00230070|FFFF00FF|LO|1|CRMachineType
+        GEMS_ACRQA_1.0 BLOCK3|00230080|FFFF00FF|LO|1|CRTechnicianCode
+        GEMS_ACRQA_1.0 BLOCK3|00230090|FFFF00FF|LO|1|CREnergySubtractionParameters
+        GEMS_ACRQA_2.0 BLOCK1|00230000|FFFF00FF|LO|1|CRExposureMenuCode
+        GEMS_ACRQA_2.0 BLOCK1|00230010|FFFF00FF|LO|1|CRExposureMenuString
+        GEMS_ACRQA_2.0 BLOCK1|00230020|FFFF00FF|LO|1|CREDRMode
+        GEMS_ACRQA_2.0 BLOCK1|00230030|FFFF00FF|LO|1|CRLatitude
+        GEMS_ACRQA_2.0 BLOCK1|00230040|FFFF00FF|LO|1|CRGroupNumber
+        GEMS_ACRQA_2.0 BLOCK1|00230050|FFFF00FF|US|1|CRImageSerialNumber
+        GEMS_ACRQA_2.0 BLOCK1|00230060|FFFF00FF|LO|1|CRBarCodeNumber
+        GEMS_ACRQA_2.0 BLOCK1|00230070|FFFF00FF|LO|1|CRFilmOutputExposure
+        GEMS_ACRQA_2.0 BLOCK1|00230080|FFFF00FF|LO|1|CRFilmFormat
+        GEMS_ACRQA_2.0 BLOCK1|00230090|FFFF00FF|LO|1|CRSShiftString
+        GEMS_ACRQA_2.0 BLOCK2|00230000|FFFF00FF|US|1|CRSShift
+        GEMS_ACRQA_2.0 BLOCK2|00230010|FFFF00FF|LO|1|CRCShift
+        GEMS_ACRQA_2.0 BLOCK2|00230020|FFFF00FF|LO|1|CRGT
+        GEMS_ACRQA_2.0 BLOCK2|00230030|FFFF00FF|DS|1|CRGA
+        GEMS_ACRQA_2.0 BLOCK2|00230040|FFFF00FF|DS|1|CRGC
+        GEMS_ACRQA_2.0 BLOCK2|00230050|FFFF00FF|DS|1|CRGS
+        GEMS_ACRQA_2.0 BLOCK2|00230060|FFFF00FF|LO|1|CRRT
+        GEMS_ACRQA_2.0 BLOCK2|00230070|FFFF00FF|DS|1|CRRE
+        GEMS_ACRQA_2.0 BLOCK2|00230080|FFFF00FF|US|1|CRRN
+        GEMS_ACRQA_2.0 BLOCK2|00230090|FFFF00FF|DS|1|CRDRT
+        GEMS_ACRQA_2.0 BLOCK3|00230000|FFFF00FF|DS|1|CRDRE
+        GEMS_ACRQA_2.0 BLOCK3|00230010|FFFF00FF|US|1|CRDRN
+        GEMS_ACRQA_2.0 BLOCK3|00230020|FFFF00FF|DS|1|CRORE
+        GEMS_ACRQA_2.0 BLOCK3|00230030|FFFF00FF|US|1|CRORN
+        GEMS_ACRQA_2.0 BLOCK3|00230040|FFFF00FF|US|1|CRORD
+        GEMS_ACRQA_2.0 BLOCK3|00230050|FFFF00FF|LO|1|CRCassetteSize
+        GEMS_ACRQA_2.0 BLOCK3|00230060|FFFF00FF|LO|1|CRMachineID
+        GEMS_ACRQA_2.0 BLOCK3|00230070|FFFF00FF|LO|1|CRMachineType
+        GEMS_ACRQA_2.0 BLOCK3|00230080|FFFF00FF|LO|1|CRTechnicianCode
+        GEMS_ACRQA_2.0 BLOCK3|00230090|FFFF00FF|LO|1|CREnergySubtractionParameters
+        GEMS_ACRQA_2.0 BLOCK3|002300F0|FFFF00FF|LO|1|CRDistributionCode
+        GEMS_ACRQA_2.0 BLOCK3|002300FF|FFFF00FF|US|1|CRShuttersApplied
+        GEMS_ADWSoft_3D1|00470001|FFFF00FF|SQ|1|Reconstruction Parameters Sequence
+        GEMS_ADWSoft_3D1|00470050|FFFF00FF|UL|1|VolumeVoxelCount
+        GEMS_ADWSoft_3D1|00470051|FFFF00FF|UL|1|VolumeSegmentCount
+        GEMS_ADWSoft_3D1|00470053|FFFF00FF|US|1|VolumeSliceSize
+        GEMS_ADWSoft_3D1|00470054|FFFF00FF|US|1|VolumeSliceCount
+        GEMS_ADWSoft_3D1|00470055|FFFF00FF|SL|1|VolumeThresholdValue
+        GEMS_ADWSoft_3D1|00470057|FFFF00FF|DS|1|VolumeVoxelRatio
+        GEMS_ADWSoft_3D1|00470058|FFFF00FF|DS|1|VolumeVoxelSize
+        GEMS_ADWSoft_3D1|00470059|FFFF00FF|US|1|VolumeZPositionSize
+        GEMS_ADWSoft_3D1|00470060|FFFF00FF|DS|9|VolumeBaseLine
+        GEMS_ADWSoft_3D1|00470061|FFFF00FF|DS|3|VolumeCenterPoint
+        GEMS_ADWSoft_3D1|00470063|FFFF00FF|SL|1|VolumeSkewBase
+        GEMS_ADWSoft_3D1|00470064|FFFF00FF|DS|9|VolumeRegistrationTransformRotationMatrix
+        GEMS_ADWSoft_3D1|00470065|FFFF00FF|DS|3|VolumeRegistrationTransformTranslationVector
+        GEMS_ADWSoft_3D1|00470070|FFFF00FF|DS|1-n|KVPList
+        GEMS_ADWSoft_3D1|00470071|FFFF00FF|IS|1-n|XRayTubeCurrentList
+        GEMS_ADWSoft_3D1|00470072|FFFF00FF|IS|1-n|ExposureList
+        GEMS_ADWSoft_3D1|00470080|FFFF00FF|LO|1|AcquisitionDLXIdentifier
+        GEMS_ADWSoft_3D1|00470085|FFFF00FF|SQ|1|AcquisitionDLX2DSeriesSequence
+        GEMS_ADWSoft_3D1|00470089|FFFF00FF|DS|1-n|ContrastAgentVolumeList
+        GEMS_ADWSoft_3D1|0047008A|FFFF00FF|US|1|NumberOfInjections
+        GEMS_ADWSoft_3D1|0047008B|FFFF00FF|US|1|FrameCount
+        GEMS_ADWSoft_3D1|00470091|FFFF00FF|LO|1|XA3DReconstructionAlgorithmName
+        GEMS_ADWSoft_3D1|00470092|FFFF00FF|CS|1|XA3DReconstructionAlgorithmVersion
+        GEMS_ADWSoft_3D1|00470093|FFFF00FF|DA|1|DLXCalibrationDate
+        GEMS_ADWSoft_3D1|00470094|FFFF00FF|TM|1|DLXCalibrationTime
+        GEMS_ADWSoft_3D1|00470095|FFFF00FF|CS|1|DLXCalibrationStatus
+        GEMS_ADWSoft_3D1|00470096|FFFF00FF|IS|1-n|UsedFrames
+        GEMS_ADWSoft_3D1|00470098|FFFF00FF|US|1|TransformCount
+        GEMS_ADWSoft_3D1|00470099|FFFF00FF|SQ|1|TransformSequence
+        GEMS_ADWSoft_3D1|0047009A|FFFF00FF|DS|9|TransformRotationMatrix
+        GEMS_ADWSoft_3D1|0047009B|FFFF00FF|DS|3|TransformTranslationVector
+        GEMS_ADWSoft_3D1|0047009C|FFFF00FF|LO|1|TransformLabel
+        GEMS_ADWSoft_3D1|004700B0|FFFF00FF|SQ|1|WireframeList
+        GEMS_ADWSoft_3D1|004700B1|FFFF00FF|US|1|WireframeCount
+        GEMS_ADWSoft_3D1|004700B2|FFFF00FF|US|1|LocationSystem
+        GEMS_ADWSoft_3D1|004700B5|FFFF00FF|LO|1|WireframeName
+        GEMS_ADWSoft_3D1|004700B6|FFFF00FF|LO|1|WireframeGroupName
+        GEMS_ADWSoft_3D1|004700B7|FFFF00FF|LO|1|WireframeColor
+        GEMS_ADWSoft_3D1|004700B8|FFFF00FF|SL|1|WireframeAttributes
+        GEMS_ADWSoft_3D1|004700B9|FFFF00FF|SL|1|WireframePointCount
+        GEMS_ADWSoft_3D1|004700BA|FFFF00FF|SL|1|WireframeTimestamp
+        GEMS_ADWSoft_3D1|004700BB|FFFF00FF|SQ|1|WireframePointList
+        GEMS_ADWSoft_3D1|004700BC|FFFF00FF|DS|3|WireframePointsCoordinates
+        GEMS_ADWSoft_3D1|004700C0|FFFF00FF|DS|3|VolumeUpperLeftHighCornerRAS
+        GEMS_ADWSoft_3D1|004700C1|FFFF00FF|DS|9|VolumeSliceToRASRotationMatrix
+        GEMS_ADWSoft_3D1|004700C2|FFFF00FF|DS|1|VolumeUpperLeftHighCornerTLOC
+        GEMS_ADWSoft_3D1|004700D1|FFFF00FF|OB|1|VolumeSegmentList
+        GEMS_ADWSoft_3D1|004700D2|FFFF00FF|OB|1|VolumeGradientList
+        GEMS_ADWSoft_3D1|004700D3|FFFF00FF|OB|1|VolumeDensityList
+        GEMS_ADWSoft_3D1|004700D4|FFFF00FF|OB|1|VolumeZPositionList
+        GEMS_ADWSoft_3D1|004700D5|FFFF00FF|OB|1|VolumeOriginalIndexList
+        GEMS_ADWSoft_DPO|00390080|FFFF00FF|IS|1|PrivateEntityNumber
+        GEMS_ADWSoft_DPO|00390085|FFFF00FF|DA|1|PrivateEntityDate
+        GEMS_ADWSoft_DPO|00390090|FFFF00FF|TM|1|PrivateEntityTime
+        GEMS_ADWSoft_DPO|00390095|FFFF00FF|LO|1|PrivateEntityLaunchCommand
+        GEMS_ADWSoft_DPO|003900AA|FFFF00FF|CS|1|PrivateEntityType
+        GEMS_CTHD_01|00330002|FFFF00FF|UN|1|Unknown
+        GEMS_DRS_1|00370010|FFFF00FF|LO|1|ReferringDepartment
+        GEMS_DRS_1|00370020|FFFF00FF|US|1|ScreenNumber
+        GEMS_DRS_1|00370040|FFFF00FF|SH|1|LeftOrientation
+        GEMS_DRS_1|00370042|FFFF00FF|SH|1|RightOrientation
+        GEMS_DRS_1|00370050|FFFF00FF|CS|1|Inversion
+        GEMS_DRS_1|00370060|FFFF00FF|US|1|DSA
+        GEMS_GENIE_1|00090010|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00090011|FFFF00FF|SL|1|StudyFlags
+        GEMS_GENIE_1|00090012|FFFF00FF|SL|1|StudyType
+        GEMS_GENIE_1|0009001E|FFFF00FF|UI|1|Unknown
+        GEMS_GENIE_1|00090020|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00090021|FFFF00FF|SL|1|SeriesFlags
+        GEMS_GENIE_1|00090022|FFFF00FF|SH|1|UserOrientation
+        GEMS_GENIE_1|00090023|FFFF00FF|SL|1|InitiationType
+        GEMS_GENIE_1|00090024|FFFF00FF|SL|1|InitiationDelay
+        GEMS_GENIE_1|00090025|FFFF00FF|SL|1|InitiationCountRate
+        GEMS_GENIE_1|00090026|FFFF00FF|SL|1|NumberEnergySets
+        GEMS_GENIE_1|00090027|FFFF00FF|SL|1|NumberDetectors
+        GEMS_GENIE_1|00090029|FFFF00FF|SL|1|Unknown
+        GEMS_GENIE_1|0009002A|FFFF00FF|SL|1|Unknown
+        GEMS_GENIE_1|0009002C|FFFF00FF|LO|1|SeriesComments
+        GEMS_GENIE_1|0009002D|FFFF00FF|SL|1|TrackBeatAverage
+        GEMS_GENIE_1|0009002E|FFFF00FF|FD|1|DistancePrescribed
+        GEMS_GENIE_1|00090030|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00090035|FFFF00FF|SL|1|GantryLocusType
+        GEMS_GENIE_1|00090037|FFFF00FF|SL|1|StartingHeartRate
+        GEMS_GENIE_1|00090038|FFFF00FF|SL|1|RRWindowWidth
+        GEMS_GENIE_1|00090039|FFFF00FF|SL|1|RRWindowOffset
+        GEMS_GENIE_1|0009003A|FFFF00FF|SL|1|PercentCycleImaged
+        GEMS_GENIE_1|00090040|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00090041|FFFF00FF|SL|1|PatientFlags
+        GEMS_GENIE_1|00090042|FFFF00FF|DA|1|PatientCreationDate
+        GEMS_GENIE_1|00090043|FFFF00FF|TM|1|PatientCreationTime
+        GEMS_GENIE_1|0011000A|FFFF00FF|SL|1|SeriesType
+        GEMS_GENIE_1|0011000B|FFFF00FF|SL|1|EffectiveSeriesDuration
+        GEMS_GENIE_1|0011000C|FFFF00FF|SL|1|NumBeats
+        GEMS_GENIE_1|0011000D|FFFF00FF|LO|1|RadioNuclideName
+        GEMS_GENIE_1|00110010|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00110012|FFFF00FF|LO|1|DatasetName
+        GEMS_GENIE_1|00110013|FFFF00FF|SL|1|DatasetType
+        GEMS_GENIE_1|00110015|FFFF00FF|SL|1|DetectorNumber
+        GEMS_GENIE_1|00110016|FFFF00FF|SL|1|EnergyNumber
+        GEMS_GENIE_1|00110017|FFFF00FF|SL|1|RRIntervalWindowNumber
+        GEMS_GENIE_1|00110018|FFFF00FF|SL|1|MGBinNumber
+        GEMS_GENIE_1|00110019|FFFF00FF|FD|1|RadiusOfRotation
+        GEMS_GENIE_1|0011001A|FFFF00FF|SL|1|DetectorCountZone
+        GEMS_GENIE_1|0011001B|FFFF00FF|SL|1|NumEnergyWindows
+        GEMS_GENIE_1|0011001C|FFFF00FF|SL|4|EnergyOffset
+        GEMS_GENIE_1|0011001D|FFFF00FF|SL|1|EnergyRange
+        GEMS_GENIE_1|0011001F|FFFF00FF|SL|1|ImageOrientation
+        GEMS_GENIE_1|00110023|FFFF00FF|SL|1|UseFOVMask
+        GEMS_GENIE_1|00110024|FFFF00FF|SL|1|FOVMaskYCutoffAngle
+        GEMS_GENIE_1|00110025|FFFF00FF|SL|1|FOVMaskCutoffAngle
+        GEMS_GENIE_1|00110026|FFFF00FF|SL|1|TableOrientation
+        GEMS_GENIE_1|00110027|FFFF00FF|SL|2|ROITopLeft
+        GEMS_GENIE_1|00110028|FFFF00FF|SL|2|ROIBottomRight
+        GEMS_GENIE_1|00110030|FFFF00FF|LO|1|Unknown
+        GEMS_GENIE_1|00110033|FFFF00FF|LO|1|EnergyCorrectName
+        GEMS_GENIE_1|00110034|FFFF00FF|LO|1|SpatialCorrectName
+        GEMS_GENIE_1|00110035|FFFF00FF|LO|1|TuningCalibName
+        GEMS_GENIE_1|00110036|FFFF00FF|LO|1|UniformityCorrectName
+        GEMS_GENIE_1|00110037|FFFF00FF|LO|1|AcquisitionSpecificCorrectName
+        GEMS_GENIE_1|00110038|FFFF00FF|SL|1|ByteOrder
+        GEMS_GENIE_1|0011003A|FFFF00FF|SL|1|PictureFormat
+        GEMS_GENIE_1|0011003B|FFFF00FF|FD|1|PixelScale
+        GEMS_GENIE_1|0011003C|FFFF00FF|FD|1|PixelOffset
+        GEMS_GENIE_1|0011003E|FFFF00FF|SL|1|FOVShape
+        GEMS_GENIE_1|0011003F|FFFF00FF|SL|1|DatasetFlags
+        GEMS_GENIE_1|00110044|FFFF00FF|FD|1|ThresholdCenter
+        GEMS_GENIE_1|00110045|FFFF00FF|FD|1|ThresholdWidth
+        GEMS_GENIE_1|00110046|FFFF00FF|SL|1|InterpolationType
+        GEMS_GENIE_1|00110055|FFFF00FF|FD|1|Period
+        GEMS_GENIE_1|00110056|FFFF00FF|FD|1|ElapsedTime
+        GEMS_GENIE_1|00130010|FFFF00FF|FD|2|DigitalFOV
+        GEMS_GENIE_1|00130011|FFFF00FF|SL|1|Unknown
+        GEMS_GENIE_1|00130012|FFFF00FF|SL|1|Unknown
+        GEMS_GENIE_1|00130016|FFFF00FF|SL|1|AutoTrackPeak
+        GEMS_GENIE_1|00130017|FFFF00FF|SL|1|AutoTrackWidth
+        GEMS_GENIE_1|00130018|FFFF00FF|FD|1|TransmissionScanTime
+        GEMS_GENIE_1|00130019|FFFF00FF|FD|1|TransmissionMaskWidth
+        GEMS_GENIE_1|0013001A|FFFF00FF|FD|1|CopperAttenuatorThickness
+        GEMS_GENIE_1|0013001C|FFFF00FF|FD|1|Unknown
+        GEMS_GENIE_1|0013001D|FFFF00FF|FD|1|Unknown
+        GEMS_GENIE_1|0013001E|FFFF00FF|FD|1-n|TomoViewOffset
+        GEMS_GENIE_1|00130026|FFFF00FF|LT|1|StudyComments
+        GEMS_GNHD_01|00330001|FFFF00FF|UN|1|Unknown
+        GEMS_GNHD_01|00330002|FFFF00FF|UN|1|Unknown
+        GEMS_IDEN_01|00090001|FFFF00FF|LO|1|FullFidelity
+        GEMS_IDEN_01|00090002|FFFF00FF|SH|1|SuiteId
+        GEMS_IDEN_01|00090004|FFFF00FF|SH|1|ProductId
+        GEMS_IDEN_01|00090017|FFFF00FF|LT|1|Unknown
+        GEMS_IDEN_01|0009001A|FFFF00FF|US|1|Unknown
+        GEMS_IDEN_01|00090020|FFFF00FF|US|1|Unknown
+        GEMS_IDEN_01|00090027|FFFF00FF|SL|1|ImageActualDate
+        GEMS_IDEN_01|0009002F|FFFF00FF|LT|1|Unknown
+        GEMS_IDEN_01|00090030|FFFF00FF|SH|1|ServiceId
+        GEMS_IDEN_01|00090031|FFFF00FF|SH|1|MobileLocationNumber
+        GEMS_IDEN_01|000900E2|FFFF00FF|LT|1|Unknown
+        GEMS_IDEN_01|000900E3|FFFF00FF|UI|1|EquipmentUID
+        GEMS_IDEN_01|000900E6|FFFF00FF|SH|1|GenesisVersionNow
+        GEMS_IDEN_01|000900E7|FFFF00FF|UL|1|ExamRecordChecksum
+        GEMS_IDEN_01|000900E8|FFFF00FF|UL|1|Unknown
+        GEMS_IDEN_01|000900E9|FFFF00FF|SL|1|ActualSeriesDataTimeStamp
+        GEMS_IMAG_01|00270006|FFFF00FF|SL|1|ImageArchiveFlag
+        GEMS_IMAG_01|00270010|FFFF00FF|SS|1|ScoutType
+        GEMS_IMAG_01|0027001C|FFFF00FF|SL|1|VmaMamp
+        GEMS_IMAG_01|0027001D|FFFF00FF|SS|1|VmaPhase
+        GEMS_IMAG_01|0027001E|FFFF00FF|SL|1|VmaMod
+        GEMS_IMAG_01|0027001F|FFFF00FF|SL|1|VmaClip
+        GEMS_IMAG_01|00270020|FFFF00FF|SS|1|SmartScanOnOffFlag
+        GEMS_IMAG_01|00270030|FFFF00FF|SH|1|ForeignImageRevision
+        GEMS_IMAG_01|00270031|FFFF00FF|SS|1|ImagingMode
+        GEMS_IMAG_01|00270032|FFFF00FF|SS|1|PulseSequence
+        GEMS_IMAG_01|00270033|FFFF00FF|SL|1|ImagingOptions
+        GEMS_IMAG_01|00270035|FFFF00FF|SS|1|PlaneType
+        GEMS_IMAG_01|00270036|FFFF00FF|SL|1|ObliquePlane
+        GEMS_IMAG_01|00270040|FFFF00FF|SH|1|RASLetterOfImageLocation
+        GEMS_IMAG_01|00270041|FFFF00FF|FL|1|ImageLocation
+        GEMS_IMAG_01|00270042|FFFF00FF|FL|1|CenterRCoordOfPlaneImage
+        GEMS_IMAG_01|00270043|FFFF00FF|FL|1|CenterACoordOfPlaneImage
+        GEMS_IMAG_01|00270044|FFFF00FF|FL|1|CenterSCoordOfPlaneImage
+        GEMS_IMAG_01|00270045|FFFF00FF|FL|1|NormalRCoord
+        GEMS_IMAG_01|00270046|FFFF00FF|FL|1|NormalACoord
+        GEMS_IMAG_01|00270047|FFFF00FF|FL|1|NormalSCoord
+        GEMS_IMAG_01|00270048|FFFF00FF|FL|1|RCoordOfTopRightCorner
+        GEMS_IMAG_01|00270049|FFFF00FF|FL|1|ACoordOfTopRightCorner
+        GEMS_IMAG_01|0027004A|FFFF00FF|FL|1|SCoordOfTopRightCorner
+        GEMS_IMAG_01|0027004B|FFFF00FF|FL|1|RCoordOfBottomRightCorner
+        GEMS_IMAG_01|0027004C|FFFF00FF|FL|1|ACoordOfBottomRightCorner
+        GEMS_IMAG_01|0027004D|FFFF00FF|FL|1|SCoordOfBottomRightCorner
+        GEMS_IMAG_01|00270050|FFFF00FF|FL|1|TableStartLocation
+        GEMS_IMAG_01|00270051|FFFF00FF|FL|1|TableEndLocation
+        GEMS_IMAG_01|00270052|FFFF00FF|SH|1|RASLetterForSideOfImage
+        GEMS_IMAG_01|00270053|FFFF00FF|SH|1|RASLetterForAnteriorPosterior
+        GEMS_IMAG_01|00270054|FFFF00FF|SH|1|RASLetterForScoutStartLoc
+        GEMS_IMAG_01|00270055|FFFF00FF|SH|1|RASLetterForScoutEndLoc
+        GEMS_IMAG_01|00270060|FFFF00FF|FL|1|ImageDimensionX
+        GEMS_IMAG_01|00270061|FFFF00FF|FL|1|ImageDimensionY
+        GEMS_IMAG_01|00270062|FFFF00FF|FL|1|NumberOfExcitations
+        GEMS_IMPS_01|00290004|FFFF00FF|SL|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290005|FFFF00FF|DS|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290006|FFFF00FF|DS|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290007|FFFF00FF|SL|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290008|FFFF00FF|SH|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290009|FFFF00FF|SH|1|LowerRangeOfPixels
+        GEMS_IMPS_01|0029000A|FFFF00FF|SS|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290015|FFFF00FF|SL|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290016|FFFF00FF|SL|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290017|FFFF00FF|SL|1|LowerRangeOfPixels
+        GEMS_IMPS_01|00290018|FFFF00FF|SL|1|UpperRangeOfPixels
+        GEMS_IMPS_01|0029001A|FFFF00FF|SL|1|LengthOfTotalHeaderInBytes
+        GEMS_IMPS_01|00290026|FFFF00FF|SS|1|VersionOfHeaderStructure
+        GEMS_IMPS_01|00290034|FFFF00FF|SL|1|AdvantageCompOverflow
+        GEMS_IMPS_01|00290035|FFFF00FF|SL|1|AdvantageCompUnderflow
+        GEMS_PARM_01|00430001|FFFF00FF|SS|1|BitmapOfPrescanOptions
+        GEMS_PARM_01|00430002|FFFF00FF|SS|1|GradientOffsetInX
+        GEMS_PARM_01|00430003|FFFF00FF|SS|1|GradientOffsetInY
+        GEMS_PARM_01|00430004|FFFF00FF|SS|1|GradientOffsetInZ
+        GEMS_PARM_01|00430005|FFFF00FF|SS|1|ImageIsOriginalOrUnoriginal
+        GEMS_PARM_01|00430006|FFFF00FF|SS|1|NumberOfEPIShots
+        GEMS_PARM_01|00430007|FFFF00FF|SS|1|ViewsPerSegment
+        GEMS_PARM_01|00430008|FFFF00FF|SS|1|RespiratoryRateInBPM
+        GEMS_PARM_01|00430009|FFFF00FF|SS|1|RespiratoryTriggerPoint
+        GEMS_PARM_01|0043000A|FFFF00FF|SS|1|TypeOfReceiverUsed
+        GEMS_PARM_01|0043000B|FFFF00FF|DS|1|PeakRateOfChangeOfGradientField
+        GEMS_PARM_01|0043000C|FFFF00FF|DS|1|LimitsInUnitsOfPercent
+        GEMS_PARM_01|0043000D|FFFF00FF|DS|1|PSDEstimatedLimit
+        GEMS_PARM_01|0043000E|FFFF00FF|DS|1|PSDEstimatedLimitInTeslaPerSecond
+        GEMS_PARM_01|0043000F|FFFF00FF|DS|1|SARAvgHead
+        GEMS_PARM_01|00430010|FFFF00FF|US|1|WindowValue
+        GEMS_PARM_01|00430011|FFFF00FF|US|1|TotalInputViews
+        GEMS_PARM_01|00430012|FFFF00FF|SS|3|XrayChain
+        GEMS_PARM_01|00430013|FFFF00FF|SS|5|ReconKernelParameters
+        GEMS_PARM_01|00430014|FFFF00FF|SS|3|CalibrationParameters
+        GEMS_PARM_01|00430015|FFFF00FF|SS|3|TotalOutputViews
+        GEMS_PARM_01|00430016|FFFF00FF|SS|5|NumberOfOverranges
+        GEMS_PARM_01|00430017|FFFF00FF|DS|1|IBHImageScaleFactors
+        GEMS_PARM_01|00430018|FFFF00FF|DS|3|BBHCoefficients
+        GEMS_PARM_01|00430019|FFFF00FF|SS|1|NumberOfBBHChainsToBlend
+        GEMS_PARM_01|0043001A|FFFF00FF|SL|1|StartingChannelNumber
+        GEMS_PARM_01|0043001B|FFFF00FF|SS|1|PPScanParameters
+        GEMS_PARM_01|0043001C|FFFF00FF|SS|1|GEImageIntegrity
+        GEMS_PARM_01|0043001D|FFFF00FF|SS|1|LevelValue
+        GEMS_PARM_01|0043001E|FFFF00FF|DS|1|DeltaStartTime
+        GEMS_PARM_01|0043001F|FFFF00FF|SL|1|MaxOverrangesInAView
+        GEMS_PARM_01|00430020|FFFF00FF|DS|1|AvgOverrangesAllViews
+        GEMS_PARM_01|00430021|FFFF00FF|SS|1|CorrectedAfterglowTerms
+        GEMS_PARM_01|00430025|FFFF00FF|SS|6|ReferenceChannels
+        GEMS_PARM_01|00430026|FFFF00FF|US|6|NoViewsRefChannelsBlocked
+        GEMS_PARM_01|00430027|FFFF00FF|SH|1|ScanPitchRatio
+        GEMS_PARM_01|00430028|FFFF00FF|OB|1|UniqueImageIdentifier
+        GEMS_PARM_01|00430029|FFFF00FF|OB|1|HistogramTables
+        GEMS_PARM_01|0043002A|FFFF00FF|OB|1|UserDefinedData
+        GEMS_PARM_01|0043002B|FFFF00FF|SS|4|PrivateScanOptions
+        GEMS_PARM_01|0043002C|FFFF00FF|SS|1|EffectiveEchoSpacing
+        GEMS_PARM_01|0043002D|FFFF00FF|SH|1|StringSlopField1
+        GEMS_PARM_01|0043002E|FFFF00FF|SH|1|StringSlopField2
+        GEMS_PARM_01|0043002F|FFFF00FF|SS|1|RawDataType
+        GEMS_PARM_01|00430030|FFFF00FF|SS|1|RawDataType
+        GEMS_PARM_01|00430031|FFFF00FF|DS|2|RACoordOfTargetReconCentre
+        GEMS_PARM_01|00430032|FFFF00FF|SS|1|RawDataType
+        GEMS_PARM_01|00430033|FFFF00FF|FL|1|NegScanSpacing
+        GEMS_PARM_01|00430034|FFFF00FF|IS|1|OffsetFrequency
+        GEMS_PARM_01|00430035|FFFF00FF|UL|1|UserUsageTag
+        GEMS_PARM_01|00430036|FFFF00FF|UL|1|UserFillMapMSW
+        GEMS_PARM_01|00430037|FFFF00FF|UL|1|UserFillMapLSW
+        GEMS_PARM_01|00430038|FFFF00FF|FL|24|User25ToUser48
+        GEMS_PARM_01|00430039|FFFF00FF|IS|4|SlopInteger6ToSlopInteger9
+        GEMS_PARM_01|00430040|FFFF00FF|FL|4|TriggerOnPosition
+        GEMS_PARM_01|00430041|FFFF00FF|FL|4|DegreeOfRotation
+        GEMS_PARM_01|00430042|FFFF00FF|SL|4|DASTriggerSource
+        GEMS_PARM_01|00430043|FFFF00FF|SL|4|DASFpaGain
+        GEMS_PARM_01|00430044|FFFF00FF|SL|4|DASOutputSource
+        GEMS_PARM_01|00430045|FFFF00FF|SL|4|DASAdInput
+        GEMS_PARM_01|00430046|FFFF00FF|SL|4|DASCalMode
+        GEMS_PARM_01|00430047|FFFF00FF|SL|4|DASCalFrequency
+        GEMS_PARM_01|00430048|FFFF00FF|SL|4|DASRegXm
+        GEMS_PARM_01|00430049|FFFF00FF|SL|4|DASAutoZero
+        GEMS_PARM_01|0043004A|FFFF00FF|SS|4|StartingChannelOfView
+        GEMS_PARM_01|0043004B|FFFF00FF|SL|4|DASXmPattern
+        GEMS_PARM_01|0043004C|FFFF00FF|SS|4|TGGCTriggerMode
+        GEMS_PARM_01|0043004D|FFFF00FF|FL|4|StartScanToXrayOnDelay
+        GEMS_PARM_01|0043004E|FFFF00FF|FL|4|DurationOfXrayOn
+        GEMS_PARM_01|00430060|FFFF00FF|IS|8|SlopInteger10ToSlopInteger17
+        GEMS_PARM_01|00430061|FFFF00FF|UI|1|ScannerStudyEntityUID
+        GEMS_PARM_01|00430062|FFFF00FF|SH|1|ScannerStudyID
+        GEMS_PARM_01|0043006F|FFFF00FF|DS|3|ScannerTableEntry
+        GEMS_PARM_01|00430070|FFFF00FF|LO|1|ParadigmName
+        GEMS_PARM_01|00430071|FFFF00FF|ST|1|ParadigmDescription
+        GEMS_PARM_01|00430072|FFFF00FF|UI|1|ParadigmUID
+        GEMS_PARM_01|00430073|FFFF00FF|US|1|ExperimentType
+        GEMS_PARM_01|00430074|FFFF00FF|US|1|NumberOfRestVolumes
+        GEMS_PARM_01|00430075|FFFF00FF|US|1|NumberOfActiveVolumes
+        GEMS_PARM_01|00430076|FFFF00FF|US|1|NumberOfDummyScans
+        GEMS_PARM_01|00430077|FFFF00FF|SH|1|ApplicationName
+        GEMS_PARM_01|00430078|FFFF00FF|SH|1|ApplicationVersion
+        GEMS_PARM_01|00430079|FFFF00FF|US|1|SlicesPerVolume
+        GEMS_PARM_01|0043007A|FFFF00FF|US|1|ExpectedTimePoints
+        GEMS_PARM_01|0043007B|FFFF00FF|FL|1-n|RegressorValues
+        GEMS_PARM_01|0043007C|FFFF00FF|FL|1|DelayAfterSliceGroup
+        GEMS_PARM_01|0043007D|FFFF00FF|US|1|ReconModeFlagWord
+        GEMS_PARM_01|0043007E|FFFF00FF|LO|1-n|PACCSpecificInformation
+        GEMS_PARM_01|0043007F|FFFF00FF|DS|1-n|EDWIScaleFactor
+        GEMS_PARM_01|00430080|FFFF00FF|LO|1-n|CoilIDData
+        GEMS_PARM_01|00430081|FFFF00FF|LO|1|GECoilName
+        GEMS_PARM_01|00430082|FFFF00FF|LO|1-n|SystemConfigurationInformation
+        GEMS_PARM_01|00430083|FFFF00FF|DS|1-2|AssetRFactors
+        GEMS_PARM_01|00430084|FFFF00FF|LO|5-n|AdditionalAssetData
+        GEMS_PARM_01|00430085|FFFF00FF|UT|1|DebugDataTextFormat
+        GEMS_PARM_01|00430086|FFFF00FF|OB|1|DebugDataBinaryFormat
+        GEMS_PARM_01|00430087|FFFF00FF|UT|1|ScannerSoftwareVersionLongForm
+        GEMS_PARM_01|00430088|FFFF00FF|UI|1|PUREAcquisitionCalibrationSeriesUID
+        GEMS_PARM_01|00430089|FFFF00FF|LO|3|GoverningBodydBdtAndSARDefinition
+        GEMS_PARM_01|0043008A|FFFF00FF|CS|1|PrivateInPlanePhaseEncodingDirection
+        GEMS_PARM_01|0043008B|FFFF00FF|OB|1|FMRIBinaryDataBlock
+        GEMS_PARM_01|0043008C|FFFF00FF|DS|6|VoxelLocation
+        GEMS_PARM_01|0043008D|FFFF00FF|DS|7-7n|SATBandLocations
+        GEMS_PARM_01|0043008E|FFFF00FF|DS|3|SpectroPrescanValues
+        GEMS_PARM_01|0043008F|FFFF00FF|DS|3|SpectroParameters
+        GEMS_PARM_01|00430090|FFFF00FF|LO|1-n|SARDefinition
+        GEMS_PARM_01|00430091|FFFF00FF|DS|1-n|SARValue
+        GEMS_PARM_01|00430092|FFFF00FF|LO|1|ImageErrorText
+        GEMS_PARM_01|00430093|FFFF00FF|DS|1-n|SpectroQuantitationValues
+        GEMS_PARM_01|00430094|FFFF00FF|DS|1-n|SpectroRatioValues
+        GEMS_PARM_01|00430095|FFFF00FF|LO|1|PrescanReuseString
+        GEMS_PARM_01|00430096|FFFF00FF|CS|1|ContentQualification
+        GEMS_PARM_01|00430097|FFFF00FF|LO|9|ImageFilteringParameters
+        GEMS_PARM_01|00430098|FFFF00FF|UI|1|ASSETAcquisitionCalibrationSeriesUID
+        GEMS_PARM_01|00430099|FFFF00FF|LO|1-n|ExtendedOptions
+        GEMS_PARM_01|0043009A|FFFF00FF|IS|1|RxStackIdentification
+        GEMS_PARM_01|0043009B|FFFF00FF|DS|1|NPWFactor
+        GEMS_PARM_01|0043009C|FFFF00FF|OB|1|ResearchTag1
+        GEMS_PARM_01|0043009D|FFFF00FF|OB|1|ResearchTag2
+        GEMS_PARM_01|0043009E|FFFF00FF|OB|1|ResearchTag3
+        GEMS_PARM_01|0043009F|FFFF00FF|OB|1|ResearchTag4
+        GEMS_PATI_01|00110010|FFFF00FF|SS|1|PatientStatus
+        GEMS_RELA_01|00210003|FFFF00FF|SS|1|SeriesFromWhichPrescribed
+        GEMS_RELA_01|00210005|FFFF00FF|SH|1|GenesisVersionNow
+        GEMS_RELA_01|00210007|FFFF00FF|UL|1|SeriesRecordChecksum
+        GEMS_RELA_01|00210015|FFFF00FF|US|1|Unknown
+        GEMS_RELA_01|00210016|FFFF00FF|SS|1|Unknown
+        GEMS_RELA_01|00210018|FFFF00FF|SH|1|GenesisVersionNow
+        GEMS_RELA_01|00210019|FFFF00FF|UL|1|AcqReconRecordChecksum
+        GEMS_RELA_01|00210020|FFFF00FF|DS|1|TableStartLocation
+        GEMS_RELA_01|00210035|FFFF00FF|SS|1|SeriesFromWhichPrescribed
+        GEMS_RELA_01|00210036|FFFF00FF|SS|1|ImageFromWhichPrescribed
+        GEMS_RELA_01|00210037|FFFF00FF|SS|1|ScreenFormat
+        GEMS_RELA_01|0021004A|FFFF00FF|LO|1|AnatomicalReferenceForScout
+        GEMS_RELA_01|0021004E|FFFF00FF|US|1|Unknown
+        GEMS_RELA_01|0021004F|FFFF00FF|SS|1|LocationsInAcquisition
+        GEMS_RELA_01|00210050|FFFF00FF|SS|1|GraphicallyPrescribed
+        GEMS_RELA_01|00210051|FFFF00FF|DS|1|RotationFromSourceXRot
+        GEMS_RELA_01|00210052|FFFF00FF|DS|1|RotationFromSourceYRot
+        GEMS_RELA_01|00210053|FFFF00FF|DS|1|RotationFromSourceZRot
+        GEMS_RELA_01|00210054|FFFF00FF|SH|3|ImagePosition
+        GEMS_RELA_01|00210055|FFFF00FF|SH|6|ImageOrientation
+        GEMS_RELA_01|00210056|FFFF00FF|SL|1|IntegerSlop
+        GEMS_RELA_01|00210057|FFFF00FF|SL|1|IntegerSlop
+        GEMS_RELA_01|00210058|FFFF00FF|SL|1|IntegerSlop
+        GEMS_RELA_01|00210059|FFFF00FF|SL|1|IntegerSlop
+        GEMS_RELA_01|0021005A|FFFF00FF|SL|1|IntegerSlop
+        GEMS_RELA_01|0021005B|FFFF00FF|DS|1|FloatSlop
+        GEMS_RELA_01|0021005C|FFFF00FF|DS|1|FloatSlop
+        GEMS_RELA_01|0021005D|FFFF00FF|DS|1|FloatSlop
+        GEMS_RELA_01|0021005E|FFFF00FF|DS|1|FloatSlop
+        GEMS_RELA_01|0021005F|FFFF00FF|DS|1|FloatSlop
+        GEMS_RELA_01|00210070|FFFF00FF|LT|1|Unknown
+        GEMS_RELA_01|00210071|FFFF00FF|LT|1|Unknown
+        GEMS_RELA_01|00210081|FFFF00FF|DS|1|AutoWindowLevelAlpha
+        GEMS_RELA_01|00210082|FFFF00FF|DS|1|AutoWindowLevelBeta
+        GEMS_RELA_01|00210083|FFFF00FF|DS|1|AutoWindowLevelWindow
+        GEMS_RELA_01|00210084|FFFF00FF|DS|1|AutoWindowLevelLevel
+        GEMS_RELA_01|00210090|FFFF00FF|SS|1|TubeFocalSpotPosition
+        GEMS_RELA_01|00210091|FFFF00FF|SS|1|BiopsyPosition
+        GEMS_RELA_01|00210092|FFFF00FF|FL|1|BiopsyTLocation
+        GEMS_RELA_01|00210093|FFFF00FF|FL|1|BiopsyRefLocation
+        GEMS_SENO_02|00450004|FFFF00FF|CS|1|AES
+        GEMS_SENO_02|00450006|FFFF00FF|DS|1|Angulation
+        GEMS_SENO_02|00450009|FFFF00FF|DS|1|RealMagnificationFactor
+        GEMS_SENO_02|0045000B|FFFF00FF|CS|1|SenographType
+        GEMS_SENO_02|0045000C|FFFF00FF|DS|1|IntegrationTime
+        GEMS_SENO_02|0045000D|FFFF00FF|DS|1|ROIOriginXY
+        GEMS_SENO_02|00450011|FFFF00FF|DS|2|ReceptorSizeCmXY
+        GEMS_SENO_02|00450012|FFFF00FF|IS|2|ReceptorSizePixelsXY
+        GEMS_SENO_02|00450013|FFFF00FF|ST|1|Screen
+        GEMS_SENO_02|00450014|FFFF00FF|DS|1|PixelPitchMicrons
+        GEMS_SENO_02|00450015|FFFF00FF|IS|1|PixelDepthBits
+        GEMS_SENO_02|00450016|FFFF00FF|IS|2|BinningFactorXY
+        GEMS_SENO_02|0045001B|FFFF00FF|CS|1|ClinicalView
+        GEMS_SENO_02|0045001D|FFFF00FF|DS|1|MeanOfRawGrayLevels
+        GEMS_SENO_02|0045001E|FFFF00FF|DS|1|MeanOfOffsetGrayLevels
+        GEMS_SENO_02|0045001F|FFFF00FF|DS|1|MeanOfCorrectedGrayLevels
+        GEMS_SENO_02|00450020|FFFF00FF|DS|1|MeanOfRegionGrayLevels
+        GEMS_SENO_02|00450021|FFFF00FF|DS|1|MeanOfLogRegionGrayLevels
+        GEMS_SENO_02|00450022|FFFF00FF|DS|1|StandardDeviationOfRawGrayLevels
+        GEMS_SENO_02|00450023|FFFF00FF|DS|1|StandardDeviationOfCorrectedGrayLevels
+        GEMS_SENO_02|00450024|FFFF00FF|DS|1|StandardDeviationOfRegionGrayLevels
+        GEMS_SENO_02|00450025|FFFF00FF|DS|1|StandardDeviationOfLogRegionGrayLevels
+        GEMS_SENO_02|00450026|FFFF00FF|OB|1|MAOBuffer
+        GEMS_SENO_02|00450027|FFFF00FF|IS|1|SetNumber
+        GEMS_SENO_02|00450028|FFFF00FF|CS|1|WindowingType
+        GEMS_SENO_02|00450029|FFFF00FF|DS|1-n|WindowingParameters
+        GEMS_SENO_02|0045002A|FFFF00FF|IS|1|CrosshairCursorXCoordinates
+        GEMS_SENO_02|0045002B|FFFF00FF|IS|1|CrosshairCursorYCoordinates
+        GEMS_SENO_02|00450039|FFFF00FF|US|1|VignetteRows
+        GEMS_SENO_02|0045003A|FFFF00FF|US|1|VignetteColumns
+        GEMS_SENO_02|0045003B|FFFF00FF|US|1|VignetteBitsAllocated
+        GEMS_SENO_02|0045003C|FFFF00FF|US|1|VignetteBitsStored
+        GEMS_SENO_02|0045003D|FFFF00FF|US|1|VignetteHighBit
+        GEMS_SENO_02|0045003E|FFFF00FF|US|1|VignettePixelRepresentation
+        GEMS_SENO_02|0045003F|FFFF00FF|OB|1|VignettePixelData
+        GEMS_SERS_01|00250006|FFFF00FF|SS|1|LastPulseSequenceUsed
+        GEMS_SERS_01|00250007|FFFF00FF|SL|1|ImagesInSeries
+        GEMS_SERS_01|00250010|FFFF00FF|SL|1|LandmarkCounter
+        GEMS_SERS_01|00250011|FFFF00FF|SS|1|NumberOfAcquisitions
+        GEMS_SERS_01|00250014|FFFF00FF|SL|1|IndicatesNumberOfUpdatesToHeader
+        GEMS_SERS_01|00250017|FFFF00FF|SL|1|SeriesCompleteFlag
+        GEMS_SERS_01|00250018|FFFF00FF|SL|1|NumberOfImagesArchived
+        GEMS_SERS_01|00250019|FFFF00FF|SL|1|LastImageNumberUsed
+        GEMS_SERS_01|0025001A|FFFF00FF|SH|1|PrimaryReceiverSuiteAndHost
+        GEMS_STDY_01|00230001|FFFF00FF|SL|1|NumberOfSeriesInStudy
+        GEMS_STDY_01|00230002|FFFF00FF|SL|1|NumberOfUnarchivedSeries
+        GEMS_STDY_01|00230010|FFFF00FF|SS|1|ReferenceImageField
+        GEMS_STDY_01|00230050|FFFF00FF|SS|1|SummaryImage
+        GEMS_STDY_01|00230070|FFFF00FF|FD|1|StartTimeSecsInFirstAxial
+        GEMS_STDY_01|00230074|FFFF00FF|SL|1|NumberOfUpdatesToHeader
+        GEMS_STDY_01|0023007D|FFFF00FF|SS|1|IndicatesIfStudyHasCompleteInfo
+        GEMS_Ultrasound_MovieGroup_001|7FE10060|FFFF00FF|OB/OW|1|IllegalPrivatePixelSequence
+        GEMS_YMHD_01|00330005|FFFF00FF|UN|1|Unknown
+        GEMS_YMHD_01|00330006|FFFF00FF|UN|1|Unknown
+        GE_GENESIS_REV3.0|00190039|FFFF00FF|SS|1|AxialType
+        GE_GENESIS_REV3.0|0019008F|FFFF00FF|SS|1|SwapPhaseFrequency
+        GE_GENESIS_REV3.0|0019009C|FFFF00FF|SS|1|PulseSequenceName
+        GE_GENESIS_REV3.0|0019009F|FFFF00FF|SS|1|CoilType
+        GE_GENESIS_REV3.0|001900A4|FFFF00FF|SS|1|SATFatWaterBone
+        GE_GENESIS_REV3.0|001900C0|FFFF00FF|SS|1|BitmapOfSATSelections
+        GE_GENESIS_REV3.0|001900C1|FFFF00FF|SS|1|SurfaceCoilIntensityCorrectionFlag
+        GE_GENESIS_REV3.0|001900CB|FFFF00FF|SS|1|PhaseContrastFlowAxis
+        GE_GENESIS_REV3.0|001900CC|FFFF00FF|SS|1|PhaseContrastVelocityEncoding
+        GE_GENESIS_REV3.0|001900D5|FFFF00FF|SS|1|FractionalEcho
+        GE_GENESIS_REV3.0|001900D8|FFFF00FF|SS|1|VariableEchoFlag
+        GE_GENESIS_REV3.0|001900D9|FFFF00FF|DS|1|ConcatenatedSat
+        GE_GENESIS_REV3.0|001900F2|FFFF00FF|SS|1|NumberOfPhases
+        GE_GENESIS_REV3.0|0043001E|FFFF00FF|DS|1|DeltaStartTime
+        GE_GENESIS_REV3.0|00430027|FFFF00FF|SH|1|ScanPitchRatio
+        INTEGRIS 1.0|00090008|FFFF00FF|CS|1-n|ExposureChannel
+        INTEGRIS 1.0|00090032|FFFF00FF|TM|1|ExposureStartTime
+        INTEGRIS 1.0|00190000|FFFF00FF|LO|1|APRName
+        INTEGRIS 1.0|00190040|FFFF00FF|DS|1|FrameRate
+        INTEGRIS 1.0|00210012|FFFF00FF|IS|1|ExposureNumber
+        INTEGRIS 1.0|00290008|FFFF00FF|IS|1|NumberOfExposureResults
+        INTEGRIS 1.0|00410020|FFFF00FF|FL|1|AccumulatedFluoroscopyDose
+        INTEGRIS 1.0|00410030|FFFF00FF|FL|1|AccumulatedExposureDose
+        INTEGRIS 1.0|00410040|FFFF00FF|FL|1|TotalDose
+        INTEGRIS 1.0|00410041|FFFF00FF|FL|1|TotalNumberOfFrames
+        INTEGRIS 1.0|00410050|FFFF00FF|SQ|1|ExposureInformationSequence
+        INTELERAD MEDICAL SYSTEMS|00290001|FFFF00FF|FD|1|ImageCompressionFraction
+        INTELERAD MEDICAL SYSTEMS|00290002|FFFF00FF|FD|1|ImageQuality
+        INTELERAD MEDICAL SYSTEMS|00290003|FFFF00FF|FD|1|ImageBytesTransferred
+        INTELERAD MEDICAL SYSTEMS|00290010|FFFF00FF|SH|1|J2cParameterType
+        INTELERAD MEDICAL SYSTEMS|00290011|FFFF00FF|US|1|J2cPixelRepresentation
+        INTELERAD MEDICAL SYSTEMS|00290012|FFFF00FF|US|1|J2cBitsAllocated
+        INTELERAD MEDICAL SYSTEMS|00290013|FFFF00FF|US|1|J2cPixelShiftValue
+        INTELERAD MEDICAL SYSTEMS|00290014|FFFF00FF|US|1|J2cPlanarConfiguration
+        INTELERAD MEDICAL SYSTEMS|00290015|FFFF00FF|DS|1|J2cRescaleIntercept
+        INTELERAD MEDICAL SYSTEMS|00290020|FFFF00FF|LO|1|PixelDataMD5SumPerFrame
+        INTELERAD MEDICAL SYSTEMS|00290021|FFFF00FF|US|1|HistogramPercentileLabels
+        INTELERAD MEDICAL SYSTEMS|00290022|FFFF00FF|FD|1|HistogramPercentileValues
+        INTELERAD MEDICAL SYSTEMS|3F010001|FFFF00FF|LO|1|InstitutionCode
+        INTELERAD MEDICAL SYSTEMS|3F010002|FFFF00FF|LO|1|RoutedTransferAE
+        INTELERAD MEDICAL SYSTEMS|3F010003|FFFF00FF|LO|1|SourceAE
+        INTELERAD MEDICAL SYSTEMS|3F010004|FFFF00FF|SH|1|DeferredValidation
+        INTELERAD MEDICAL SYSTEMS|3F010005|FFFF00FF|LO|1|SeriesOwner
+        INTELERAD MEDICAL SYSTEMS|3F010006|FFFF00FF|LO|1|OrderGroupNumber
+        INTELERAD MEDICAL SYSTEMS|3F010007|FFFF00FF|SH|1|StrippedPixelData
+        INTELERAD MEDICAL SYSTEMS|3F010008|FFFF00FF|SH|1|PendingMoveRequest
+        ISG shadow|00290070|FFFF00FF|IS|1|Unknown
+        ISG shadow|00290080|FFFF00FF|IS|1|Unknown
+        ISG shadow|00290090|FFFF00FF|IS|1|Unknown
+        ISI|00090001|FFFF00FF|UN|1|SIENETGeneralPurposeIMGEF
+        MERGE TECHNOLOGIES, INC.|00090000|FFFF00FF|OB|1|Unknown
+        OCULUS Optikgeraete GmbH|00290010|FFFF00FF|OB|1|OriginalMeasuringData
+        OCULUS Optikgeraete GmbH|00290012|FFFF00FF|UL|1|OriginalMeasuringDataLength
+        OCULUS Optikgeraete GmbH|00290020|FFFF00FF|OB|1|OriginalMeasuringRawData
+        OCULUS Optikgeraete GmbH|00290022|FFFF00FF|UL|1|OriginalMeasuringRawDataLength
+        PAPYRUS|00090000|FFFF00FF|LT|1|OriginalFileName
+        PAPYRUS|00090010|FFFF00FF|LT|1|OriginalFileLocation
+        PAPYRUS|00090018|FFFF00FF|LT|1|DataSetIdentifier
+        PAPYRUS|00410000|FFFF00FF|LT|1-n|PapyrusComments
+        PAPYRUS|00410010|FFFF00FF|US|1|FolderType
+        PAPYRUS|00410011|FFFF00FF|LT|1|PatientFolderDataSetID
+        PAPYRUS|00410020|FFFF00FF|LT|1|FolderName
+        PAPYRUS|00410030|FFFF00FF|DA|1|CreationDate
+        PAPYRUS|00410032|FFFF00FF|TM|1|CreationTime
+        PAPYRUS|00410034|FFFF00FF|DA|1|ModifiedDate
+        PAPYRUS|00410036|FFFF00FF|TM|1|ModifiedTime
+        PAPYRUS|00410040|FFFF00FF|LT|1-n|OwnerName
+        PAPYRUS|00410050|FFFF00FF|LT|1|FolderStatus
+        PAPYRUS|00410060|FFFF00FF|UL|1|NumberOfImages
+        PAPYRUS|00410062|FFFF00FF|UL|1|NumberOfOther
+        PAPYRUS|004100A0|FFFF00FF|LT|1-n|ExternalFolderElementDSID
+        PAPYRUS|004100A1|FFFF00FF|US|1-n|ExternalFolderElementDataSetType
+        PAPYRUS|004100A2|FFFF00FF|LT|1-n|ExternalFolderElementFileLocation
+        PAPYRUS|004100A3|FFFF00FF|UL|1-n|ExternalFolderElementLength
+        PAPYRUS|004100B0|FFFF00FF|LT|1-n|InternalFolderElementDSID
+        PAPYRUS|004100B1|FFFF00FF|US|1-n|InternalFolderElementDataSetType
+        PAPYRUS|004100B2|FFFF00FF|UL|1-n|InternalOffsetToDataSet
+        PAPYRUS|004100B3|FFFF00FF|UL|1-n|InternalOffsetToImage
+        PAPYRUS 3.0|00410000|FFFF00FF|LT|1|PapyrusComments
+        PAPYRUS 3.0|00410010|FFFF00FF|SQ|1|PointerSequence
+        PAPYRUS 3.0|00410011|FFFF00FF|UL|1|ImagePointer
+        PAPYRUS 3.0|00410012|FFFF00FF|UL|1|PixelOffset
+        PAPYRUS 3.0|00410013|FFFF00FF|SQ|1|ImageIdentifierSequence
+        PAPYRUS 3.0|00410014|FFFF00FF|SQ|1|ExternalFileReferenceSequence
+        PAPYRUS 3.0|00410015|FFFF00FF|US|1|NumberOfImages
+        PAPYRUS 3.0|00410021|FFFF00FF|UI|1|ReferencedSOPClassUID
+        PAPYRUS 3.0|00410022|FFFF00FF|UI|1|ReferencedSOPInstanceUID
+        PAPYRUS 3.0|00410031|FFFF00FF|LT|1|ReferencedFileName
+        PAPYRUS 3.0|00410032|FFFF00FF|LT|1-n|ReferencedFilePath
+        PAPYRUS 3.0|00410041|FFFF00FF|UI|1|ReferencedImageSOPClassUID
+        PAPYRUS 3.0|00410042|FFFF00FF|UI|1|ReferencedImageSOPInstanceUID
+        PAPYRUS 3.0|00410050|FFFF00FF|SQ|1|ImageSequence
+        PAPYRUS 3.0|60000000|FF0000FF|IS|1|OverlayID
+        PAPYRUS 3.0|60000001|FF0000FF|LT|1-n|LinkedOverlays
+        PAPYRUS 3.0|60000010|FF0000FF|US|1|OverlayRows
+        PAPYRUS 3.0|60000011|FF0000FF|US|1|OverlayColumns
+        PAPYRUS 3.0|60000040|FF0000FF|LO|1|OverlayType
+        PAPYRUS 3.0|60000050|FF0000FF|US|1-n|OverlayOrigin
+        PAPYRUS 3.0|60000060|FF0000FF|LO|1|Editable
+        PAPYRUS 3.0|60000070|FF0000FF|LO|1|OverlayFont
+        PAPYRUS 3.0|60000072|FF0000FF|LO|1|OverlayStyle
+        PAPYRUS 3.0|60000074|FF0000FF|US|1|OverlayFontSize
+        PAPYRUS 3.0|60000076|FF0000FF|LO|1|OverlayColor
+        PAPYRUS 3.0|60000078|FF0000FF|US|1|ShadowSize
+        PAPYRUS 3.0|60000080|FF0000FF|LO|1|FillPattern
+        PAPYRUS 3.0|60000082|FF0000FF|US|1|OverlayPenSize
+        PAPYRUS 3.0|600000A0|FF0000FF|LO|1|Label
+        PAPYRUS 3.0|600000A2|FF0000FF|LT|1|PostItText
+        PAPYRUS 3.0|600000A4|FF0000FF|US|2|AnchorPoint
+        PAPYRUS 3.0|600000B0|FF0000FF|LO|1|ROIType
+        PAPYRUS 3.0|600000B2|FF0000FF|LT|1|AttachedAnnotation
+        PAPYRUS 3.0|600000BA|FF0000FF|US|1-n|ContourPoints
+        PAPYRUS 3.0|600000BC|FF0000FF|US|1-n|MaskData
+        PAPYRUS 3.0|600000C0|FF0000FF|SQ|1|UINOverlaySequence
+        PHILIPS IMAGING DD 001|20010001|FFFF00FF|FL|1|ChemicalShift
+        PHILIPS IMAGING DD 001|20010002|FFFF00FF|IS|1|ChemicalShiftNumberMR
+        PHILIPS IMAGING DD 001|20010003|FFFF00FF|FL|1|DiffusionBFactor
+        PHILIPS IMAGING DD 001|20010004|FFFF00FF|CS|1|DiffusionDirection
+        PHILIPS IMAGING DD 001|20010006|FFFF00FF|CS|1|ImageEnhanced
+        PHILIPS IMAGING DD 001|20010007|FFFF00FF|CS|1|ImageTypeEDES
+        PHILIPS IMAGING DD 001|20010008|FFFF00FF|IS|1|PhaseNumber
+        PHILIPS IMAGING DD 001|20010009|FFFF00FF|FL|1|ImagePrepulseDelay
+        PHILIPS IMAGING DD 001|2001000A|FFFF00FF|IS|1|SliceNumberMR
+        PHILIPS IMAGING DD 001|2001000B|FFFF00FF|CS|1|SliceOrientation
+        PHILIPS IMAGING DD 001|2001000C|FFFF00FF|CS|1|ArrhythmiaRejection
+        PHILIPS IMAGING DD 001|2001000E|FFFF00FF|CS|1|CardiacCycled
+        PHILIPS IMAGING DD 001|2001000F|FFFF00FF|SS|1|CardiacGateWidth
+        PHILIPS IMAGING DD 001|20010010|FFFF00FF|CS|1|CardiacSync
+        PHILIPS IMAGING DD 001|20010011|FFFF00FF|FL|1|DiffusionEchoTime
+        PHILIPS IMAGING DD 001|20010012|FFFF00FF|CS|1|DynamicSeries
+        PHILIPS IMAGING DD 001|20010013|FFFF00FF|SL|1|EPIFactor
+        PHILIPS IMAGING DD 001|20010014|FFFF00FF|SL|1|NumberOfEchoes
+        PHILIPS IMAGING DD 001|20010015|FFFF00FF|SS|1|NumberOfLocations
+        PHILIPS IMAGING DD 001|20010016|FFFF00FF|SS|1|NumberOfPCDirections
+        PHILIPS IMAGING DD 001|20010017|FFFF00FF|SL|1|NumberOfPhasesMR
+        PHILIPS IMAGING DD 001|20010018|FFFF00FF|SL|1|NumberOfSlicesMR
+        PHILIPS IMAGING DD 001|20010019|FFFF00FF|CS|1|PartialMatrixScanned
+        PHILIPS IMAGING DD 001|2001001A|FFFF00FF|FL|1-n|PCVelocity
+        PHILIPS IMAGING DD 001|2001001B|FFFF00FF|FL|1|PrepulseDelay
+        PHILIPS IMAGING DD 001|2001001C|FFFF00FF|CS|1|PrepulseType
+        PHILIPS IMAGING DD 001|2001001D|FFFF00FF|IS|1|ReconstructionNumberMR
+        PHILIPS IMAGING DD 001|2001001F|FFFF00FF|CS|1|RespirationSync
+        PHILIPS IMAGING DD 001|20010020|FFFF00FF|LO|1|ScanningTechnique
+        PHILIPS IMAGING DD 001|20010021|FFFF00FF|CS|1|SPIR
+        PHILIPS IMAGING DD 001|20010022|FFFF00FF|FL|1|WaterFatShift
+        PHILIPS IMAGING DD 001|20010023|FFFF00FF|DS|1|FlipAnglePhilips
+        PHILIPS IMAGING DD 001|20010024|FFFF00FF|CS|1|SeriesIsInteractive
+        PHILIPS IMAGING DD 001|20010025|FFFF00FF|SH|1|EchoTimeDisplayMR
+        PHILIPS IMAGING DD 001|20010026|FFFF00FF|CS|1|PresentationStateSubtractionActive
+        PHILIPS IMAGING DD 001|2001002D|FFFF00FF|SS|1|StackNumberOfSlices
+        PHILIPS IMAGING DD 001|20010032|FFFF00FF|FL|1|StackRadialAngle
+        PHILIPS IMAGING DD 001|20010033|FFFF00FF|CS|1|StackRadialAxis
+        PHILIPS IMAGING DD 001|20010035|FFFF00FF|SS|1|StackSliceNumber
+        PHILIPS IMAGING DD 001|20010036|FFFF00FF|CS|1|StackType
+        PHILIPS IMAGING DD 001|2001003F|FFFF00FF|CS|1|ZoomMode
+        PHILIPS IMAGING DD 001|20010058|FFFF00FF|UL|1|ContrastTransferTaste
+        PHILIPS IMAGING DD 001|2001005F|FFFF00FF|SQ|1|StackSequence
+        PHILIPS IMAGING DD 001|20010060|FFFF00FF|SL|1|NumberOfStacks
+        PHILIPS IMAGING DD 001|20010061|FFFF00FF|CS|1|SeriesTransmitted
+        PHILIPS IMAGING DD 001|20010062|FFFF00FF|CS|1|SeriesCommitted
+        PHILIPS IMAGING DD 001|20010063|FFFF00FF|CS|1|ExaminationSource
+        PHILIPS IMAGING DD 001|20010067|FFFF00FF|CS|1|LinearPresentationGLTrafoShapeSub
+        PHILIPS IMAGING DD 001|20010077|FFFF00FF|CS|1|GLTrafoType
+        PHILIPS IMAGING DD 001|2001007B|FFFF00FF|IS|1|AcquisitionNumber
+        PHILIPS IMAGING DD 001|20010081|FFFF00FF|IS|1|NumberOfDynamicScans
+        PHILIPS IMAGING DD 001|2001009F|FFFF00FF|US|1|PixelProcessingKernelSize
+        PHILIPS IMAGING DD 001|200100A1|FFFF00FF|CS|1|IsRawImage
+        PHILIPS IMAGING DD 001|200100F1|FFFF00FF|FL|1|ProspectiveMotionCorrection
+        PHILIPS IMAGING DD 001|200100F2|FFFF00FF|FL|1|RetrospectiveMotionCorrection
+        PHILIPS MR|00090010|FFFF00FF|LO|1|SPIRelease
+        PHILIPS MR|00090012|FFFF00FF|LO|1|Unknown
+        PHILIPS MR IMAGING DD 001|20050005|FFFF00FF|CS|1|SynergyReconstructionType
+        PHILIPS MR IMAGING DD 001|2005001E|FFFF00FF|SH|1|MIPProtocol
+        PHILIPS MR IMAGING DD 001|2005001F|FFFF00FF|SH|1|MPRProtocol
+        PHILIPS MR IMAGING DD 001|20050020|FFFF00FF|SL|1|NumberOfChemicalShifts
+        PHILIPS MR IMAGING DD 001|2005002D|FFFF00FF|SS|1|NumberOfStackSlices
+        PHILIPS MR IMAGING DD 001|20050083|FFFF00FF|SQ|1|Unknown
+        PHILIPS MR IMAGING DD 001|200500A1|FFFF00FF|CS|1|SyncraScanType
+        PHILIPS MR IMAGING DD 001|200500B0|FFFF00FF|FL|1|DiffusionDirectionRL
+        PHILIPS MR IMAGING DD 001|200500B1|FFFF00FF|FL|1|DiffusionDirectionAP
+        PHILIPS MR IMAGING DD 001|200500B2|FFFF00FF|FL|1|DiffusionDirectionFH
+        PHILIPS MR R5.5/PART|00190000|FFFF00FF|DS|1|FieldOfView
+        PHILIPS MR R5.6/PART|00190000|FFFF00FF|DS|1|FieldOfView
+        PHILIPS MR SPECTRO;1|00190001|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190002|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190003|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190004|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190005|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190006|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190007|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190008|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190009|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190010|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190012|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190013|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190014|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190015|FFFF00FF|US|1-n|Unknown
+        PHILIPS MR SPECTRO;1|00190016|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190017|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190018|FFFF00FF|UN|1|Unknown
+        PHILIPS MR SPECTRO;1|00190020|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190021|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190022|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190023|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190024|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190025|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190026|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190027|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190028|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190029|FFFF00FF|IS|1-n|Unknown
+        PHILIPS MR SPECTRO;1|00190031|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190032|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190041|FFFF00FF|LT|1|Unknown
+        PHILIPS MR SPECTRO;1|00190042|FFFF00FF|IS|2|Unknown
+        PHILIPS MR SPECTRO;1|00190043|FFFF00FF|IS|2|Unknown
+        PHILIPS MR SPECTRO;1|00190045|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190046|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190047|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190048|FFFF00FF|IS|1|Unknown
+        PHILIPS MR SPECTRO;1|00190049|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190050|FFFF00FF|UN|1|Unknown
+        PHILIPS MR SPECTRO;1|00190060|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190061|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190070|FFFF00FF|UN|1|Unknown
+        PHILIPS MR SPECTRO;1|00190071|FFFF00FF|IS|1-n|Unknown
+        PHILIPS MR SPECTRO;1|00190072|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190073|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190074|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190076|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190077|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190078|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190079|FFFF00FF|US|1|Unknown
+        PHILIPS MR SPECTRO;1|00190080|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00190009|FFFF00FF|DS|1|MainMagneticField
+        PHILIPS MR/LAST|0019000E|FFFF00FF|IS|1|FlowCompensation
+        PHILIPS MR/LAST|001900B1|FFFF00FF|IS|1|MinimumRRInterval
+        PHILIPS MR/LAST|001900B2|FFFF00FF|IS|1|MaximumRRInterval
+        PHILIPS MR/LAST|001900B3|FFFF00FF|IS|1|NumberOfRejections
+        PHILIPS MR/LAST|001900B4|FFFF00FF|IS|1-n|NumberOfRRIntervals
+        PHILIPS MR/LAST|001900B5|FFFF00FF|IS|1|ArrhythmiaRejection
+        PHILIPS MR/LAST|001900C0|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/LAST|001900C6|FFFF00FF|IS|1|CycledMultipleSlice
+        PHILIPS MR/LAST|001900CE|FFFF00FF|IS|1|REST
+        PHILIPS MR/LAST|001900D5|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/LAST|001900D6|FFFF00FF|IS|1|FourierInterpolation
+        PHILIPS MR/LAST|001900D9|FFFF00FF|IS|1-n|Unknown
+        PHILIPS MR/LAST|001900E0|FFFF00FF|IS|1|Prepulse
+        PHILIPS MR/LAST|001900E1|FFFF00FF|DS|1|PrepulseDelay
+        PHILIPS MR/LAST|001900E2|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|001900E3|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/LAST|001900F0|FFFF00FF|LT|1|WSProtocolString1
+        PHILIPS MR/LAST|001900F1|FFFF00FF|LT|1|WSProtocolString2
+        PHILIPS MR/LAST|001900F2|FFFF00FF|LT|1|WSProtocolString3
+        PHILIPS MR/LAST|001900F3|FFFF00FF|LT|1|WSProtocolString4
+        PHILIPS MR/LAST|00210000|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00210010|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00210020|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00210021|FFFF00FF|DS|1|SliceGap
+        PHILIPS MR/LAST|00210022|FFFF00FF|DS|1|StackRadialAngle
+        PHILIPS MR/LAST|00270000|FFFF00FF|US|1|Unknown
+        PHILIPS MR/LAST|00270011|FFFF00FF|US|1-n|Unknown
+        PHILIPS MR/LAST|00270012|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/LAST|00270013|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/LAST|00270014|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/LAST|00270015|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/LAST|00270016|FFFF00FF|LO|1|Unknown
+        PHILIPS MR/LAST|00290010|FFFF00FF|DS|1|FPMin
+        PHILIPS MR/LAST|00290020|FFFF00FF|DS|1|FPMax
+        PHILIPS MR/LAST|00290030|FFFF00FF|DS|1|ScaledMinimum
+        PHILIPS MR/LAST|00290040|FFFF00FF|DS|1|ScaledMaximum
+        PHILIPS MR/LAST|00290050|FFFF00FF|DS|1|WindowMinimum
+        PHILIPS MR/LAST|00290060|FFFF00FF|DS|1|WindowMaximum
+        PHILIPS MR/LAST|00290061|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00290070|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/LAST|00290071|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/LAST|00290072|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/LAST|00290080|FFFF00FF|IS|1|ViewCenter
+        PHILIPS MR/LAST|00290081|FFFF00FF|IS|1|ViewSize
+        PHILIPS MR/LAST|00290082|FFFF00FF|IS|1|ViewZoom
+        PHILIPS MR/LAST|00290083|FFFF00FF|IS|1|ViewTransform
+        PHILIPS MR/LAST|60010000|FFFF00FF|LT|1|Unknown
+        PHILIPS MR/PART|00190000|FFFF00FF|IS|1|NumberOfStacks
+        PHILIPS MR/PART|00190001|FFFF00FF|IS|1-n|StackType
+        PHILIPS MR/PART|00190002|FFFF00FF|IS|1-n|Unknown
+        PHILIPS MR/PART|00190005|FFFF00FF|DS|1|CCAngulation
+        PHILIPS MR/PART|00190006|FFFF00FF|DS|1|APAngulation
+        PHILIPS MR/PART|00190007|FFFF00FF|DS|1|LRAngulation
+        PHILIPS MR/PART|00190008|FFFF00FF|IS|1|PatientPosition
+        PHILIPS MR/PART|00190009|FFFF00FF|IS|1|PatientOrientation
+        PHILIPS MR/PART|0019000A|FFFF00FF|IS|1|SliceOrientation
+        PHILIPS MR/PART|0019000B|FFFF00FF|DS|1|LROffcenter
+        PHILIPS MR/PART|0019000C|FFFF00FF|DS|1|CCOffcenter
+        PHILIPS MR/PART|0019000D|FFFF00FF|DS|1|APOffcenter
+        PHILIPS MR/PART|0019000E|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/PART|0019000F|FFFF00FF|IS|1|NumberOfSlices
+        PHILIPS MR/PART|00190010|FFFF00FF|DS|1|SliceFactor
+        PHILIPS MR/PART|00190011|FFFF00FF|DS|1-n|EchoTimes
+        PHILIPS MR/PART|00190015|FFFF00FF|IS|1|DynamicStudy
+        PHILIPS MR/PART|00190018|FFFF00FF|DS|1|HeartbeatInterval
+        PHILIPS MR/PART|00190019|FFFF00FF|DS|1|RepetitionTimeFFE
+        PHILIPS MR/PART|0019001A|FFFF00FF|DS|1|FFEFlipAngle
+        PHILIPS MR/PART|0019001B|FFFF00FF|IS|1|NumberOfScans
+        PHILIPS MR/PART|00190021|FFFF00FF|DS|1-n|Unknown
+        PHILIPS MR/PART|00190022|FFFF00FF|DS|1|DynamicScanTimeBegin
+        PHILIPS MR/PART|00190024|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|00190045|FFFF00FF|IS|1|ReconstructionResolution
+        PHILIPS MR/PART|00190064|FFFF00FF|DS|1|RepetitionTimeSE
+        PHILIPS MR/PART|00190065|FFFF00FF|DS|1|RepetitionTimeIR
+        PHILIPS MR/PART|00190069|FFFF00FF|IS|1|NumberOfPhases
+        PHILIPS MR/PART|0019006A|FFFF00FF|IS|1|CardiacFrequency
+        PHILIPS MR/PART|0019006B|FFFF00FF|DS|1|InversionDelay
+        PHILIPS MR/PART|0019006C|FFFF00FF|DS|1|GateDelay
+        PHILIPS MR/PART|0019006D|FFFF00FF|DS|1|GateWidth
+        PHILIPS MR/PART|0019006E|FFFF00FF|DS|1|TriggerDelayTime
+        PHILIPS MR/PART|00190080|FFFF00FF|IS|1|NumberOfChemicalShifts
+        PHILIPS MR/PART|00190081|FFFF00FF|DS|1|ChemicalShift
+        PHILIPS MR/PART|00190084|FFFF00FF|IS|1|NumberOfRows
+        PHILIPS MR/PART|00190085|FFFF00FF|IS|1|NumberOfSamples
+        PHILIPS MR/PART|00190094|FFFF00FF|LO|1|MagnetizationTransferContrast
+        PHILIPS MR/PART|00190095|FFFF00FF|LO|1|SpectralPresaturationWithInversionRecovery
+        PHILIPS MR/PART|00190096|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|00190097|FFFF00FF|LO|1|Unknown
+        PHILIPS MR/PART|001900A0|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900A1|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/PART|001900A3|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/PART|001900A4|FFFF00FF|CS|1|Unknown
+        PHILIPS MR/PART|001900C0|FFFF00FF|DS|1|TriggerDelayTimes
+        PHILIPS MR/PART|001900C8|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900C9|FFFF00FF|IS|1|FoldoverDirectionTransverse
+        PHILIPS MR/PART|001900CA|FFFF00FF|IS|1|FoldoverDirectionSagittal
+        PHILIPS MR/PART|001900CB|FFFF00FF|IS|1|FoldoverDirectionCoronal
+        PHILIPS MR/PART|001900CC|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900CD|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900CE|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900CF|FFFF00FF|IS|1|NumberOfEchoes
+        PHILIPS MR/PART|001900D0|FFFF00FF|IS|1|ScanResolution
+        PHILIPS MR/PART|001900D2|FFFF00FF|LO|2|WaterFatShift
+        PHILIPS MR/PART|001900D4|FFFF00FF|IS|1|ArtifactReduction
+        PHILIPS MR/PART|001900D5|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900D6|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900D7|FFFF00FF|DS|1|ScanPercentage
+        PHILIPS MR/PART|001900D8|FFFF00FF|IS|1|Halfscan
+        PHILIPS MR/PART|001900D9|FFFF00FF|IS|1|EPIFactor
+        PHILIPS MR/PART|001900DA|FFFF00FF|IS|1|TurboFactor
+        PHILIPS MR/PART|001900DB|FFFF00FF|IS|1|Unknown
+        PHILIPS MR/PART|001900E0|FFFF00FF|IS|1|PrepulseType
+        PHILIPS MR/PART|001900E1|FFFF00FF|DS|1|PrepulseDelay
+        PHILIPS MR/PART|001900E3|FFFF00FF|DS|1|PhaseContrastVelocity
+        PHILIPS MR/PART|001900FC|FFFF00FF|IS|1|ResonanceFrequency
+        PHILIPS MR/PART|00210000|FFFF00FF|DA|1|ScanDate
+        PHILIPS MR/PART|00210010|FFFF00FF|TM|1|ScanTime
+        PHILIPS MR/PART|00210020|FFFF00FF|IS|1|SliceNumber
+        PHILIPS MR/PART|00210021|FFFF00FF|IS|1|SliceGap
+        PHILIPS MR/PART|00210030|FFFF00FF|IS|1|EchoNumber
+        PHILIPS MR/PART|00210031|FFFF00FF|DS|1|PatientReferenceID
+        PHILIPS MR/PART|00210035|FFFF00FF|IS|1|ChemicalShiftNumber
+        PHILIPS MR/PART|00210040|FFFF00FF|IS|1|PhaseNumber
+        PHILIPS MR/PART|00210050|FFFF00FF|IS|1|DynamicScanNumber
+        PHILIPS MR/PART|00210060|FFFF00FF|IS|1|NumberOfRowsInObject
+        PHILIPS MR/PART|00210061|FFFF00FF|IS|1-n|RowNumber
+        PHILIPS MR/PART|00210062|FFFF00FF|IS|1-n|Unknown
+        PHILIPS MR/PART|00290000|FFFF00FF|DS|2|Unknown
+        PHILIPS MR/PART|00290004|FFFF00FF|US|1|Unknown
+        PHILIPS MR/PART|00290010|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/PART|00290011|FFFF00FF|DS|1|Unknown
+        PHILIPS MR/PART|00290020|FFFF00FF|LO|1|Unknown
+        PHILIPS MR/PART|00290031|FFFF00FF|DS|2|Unknown
+        PHILIPS MR/PART|00290032|FFFF00FF|DS|2|Unknown
+        PHILIPS MR/PART|002900C3|FFFF00FF|IS|1|ScanResolution
+        PHILIPS MR/PART|002900C4|FFFF00FF|IS|1|FieldOfView
+        PHILIPS MR/PART|002900D5|FFFF00FF|LT|1|SliceThickness
+        PHILIPS-MR-1|00190011|FFFF00FF|IS|1|ChemicalShiftNumber
+        PHILIPS-MR-1|00190012|FFFF00FF|IS|1|PhaseNumber
+        PHILIPS-MR-1|00210001|FFFF00FF|IS|1|ReconstructionNumber
+        PHILIPS-MR-1|00210002|FFFF00FF|IS|1|SliceNumber
+        Philips Imaging DD 001|20010001|FFFF00FF|FL|1|ChemicalShift
+        Philips Imaging DD 001|20010002|FFFF00FF|IS|1|ChemicalShiftNumberMR
+        Philips Imaging DD 001|20010003|FFFF00FF|FL|1|DiffusionBFactor
+        Philips Imaging DD 001|20010004|FFFF00FF|CS|1|DiffusionDirection
+        Philips Imaging DD 001|20010006|FFFF00FF|CS|1|ImageEnhanced
+        Philips Imaging DD 001|20010007|FFFF00FF|CS|1|ImageTypeEDES
+        Philips Imaging DD 001|20010008|FFFF00FF|IS|1|PhaseNumber
+        Philips Imaging DD 001|20010009|FFFF00FF|FL|1|ImagePrepulseDelay
+        Philips Imaging DD 001|2001000A|FFFF00FF|IS|1|SliceNumberMR
+        Philips Imaging DD 001|2001000B|FFFF00FF|CS|1|SliceOrientation
+        Philips Imaging DD 001|2001000C|FFFF00FF|CS|1|ArrhythmiaRejection
+        Philips Imaging DD 001|2001000E|FFFF00FF|CS|1|CardiacCycled
+        Philips Imaging DD 001|2001000F|FFFF00FF|SS|1|CardiacGateWidth
+        Philips Imaging DD 001|20010010|FFFF00FF|CS|1|CardiacSync
+        Philips Imaging DD 001|20010011|FFFF00FF|FL|1|DiffusionEchoTime
+        Philips Imaging DD 001|20010012|FFFF00FF|CS|1|DynamicSeries
+        Philips Imaging DD 001|20010013|FFFF00FF|SL|1|EPIFactor
+        Philips Imaging DD 001|20010014|FFFF00FF|SL|1|NumberOfEchoes
+        Philips Imaging DD 001|20010015|FFFF00FF|SS|1|NumberOfLocations
+        Philips Imaging DD 001|20010016|FFFF00FF|SS|1|NumberOfPCDirections
+        Philips Imaging DD 001|20010017|FFFF00FF|SL|1|NumberOfPhasesMR
+        Philips Imaging DD 001|20010018|FFFF00FF|SL|1|NumberOfSlicesMR
+        Philips Imaging DD 001|20010019|FFFF00FF|CS|1|PartialMatrixScanned
+        Philips Imaging DD 001|2001001A|FFFF00FF|FL|1-n|PCVelocity
+        Philips Imaging DD 001|2001001B|FFFF00FF|FL|1|PrepulseDelay
+        Philips Imaging DD 001|2001001C|FFFF00FF|CS|1|PrepulseType
+        Philips Imaging DD 001|2001001D|FFFF00FF|IS|1|ReconstructionNumberMR
+        Philips Imaging DD 001|2001001F|FFFF00FF|CS|1|RespirationSync
+        Philips Imaging DD 001|20010020|FFFF00FF|LO|1|ScanningTechnique
+        Philips Imaging DD 001|20010021|FFFF00FF|CS|1|SPIR
+        Philips Imaging DD 001|20010022|FFFF00FF|FL|1|WaterFatShift
+        Philips Imaging DD 001|20010023|FFFF00FF|DS|1|FlipAnglePhilips
+        Philips Imaging DD 001|20010024|FFFF00FF|CS|1|SeriesIsInteractive
+        Philips Imaging DD 001|20010025|FFFF00FF|SH|1|EchoTimeDisplayMR
+        Philips Imaging DD 001|20010026|FFFF00FF|CS|1|PresentationStateSubtractionActive
+        Philips Imaging DD 001|2001002D|FFFF00FF|SS|1|StackNumberOfSlices
+        Philips Imaging DD 001|20010032|FFFF00FF|FL|1|StackRadialAngle
+        Philips Imaging DD 001|20010033|FFFF00FF|CS|1|StackRadialAxis
+        Philips Imaging DD 001|20010035|FFFF00FF|SS|1|StackSliceNumber
+        Philips Imaging DD 001|20010036|FFFF00FF|CS|1|StackType
+        Philips Imaging DD 001|2001003F|FFFF00FF|CS|1|ZoomMode
+        Philips Imaging DD 001|20010058|FFFF00FF|UL|1|ContrastTransferTaste
+        Philips Imaging DD 001|2001005F|FFFF00FF|SQ|1|StackSequence
+        Philips Imaging DD 001|20010060|FFFF00FF|SL|1|NumberOfStacks
+        Philips Imaging DD 001|20010061|FFFF00FF|CS|1|SeriesTransmitted
+        Philips Imaging DD 001|20010062|FFFF00FF|CS|1|SeriesCommitted
+        Philips Imaging DD 001|20010063|FFFF00FF|CS|1|ExaminationSource
+        Philips Imaging DD 001|20010067|FFFF00FF|CS|1|LinearPresentationGLTrafoShapeSub
+        Philips Imaging DD 001|20010077|FFFF00FF|CS|1|GLTrafoType
+        Philips Imaging DD 001|2001007B|FFFF00FF|IS|1|AcquisitionNumber
+        Philips Imaging DD 001|20010081|FFFF00FF|IS|1|NumberOfDynamicScans
+        Philips Imaging DD 001|2001009F|FFFF00FF|US|1|PixelProcessingKernelSize
+        Philips Imaging DD 001|200100A1|FFFF00FF|CS|1|IsRawImage
+        Philips Imaging DD 001|200100F1|FFFF00FF|FL|1|ProspectiveMotionCorrection
+        Philips Imaging DD 001|200100F2|FFFF00FF|FL|1|RetrospectiveMotionCorrection
+        Philips MR Imaging DD 001|20050005|FFFF00FF|CS|1|SynergyReconstructionType
+        Philips MR Imaging DD 001|2005001E|FFFF00FF|SH|1|MIPProtocol
+        Philips MR Imaging DD 001|2005001F|FFFF00FF|SH|1|MPRProtocol
+        Philips MR Imaging DD 001|20050020|FFFF00FF|SL|1|NumberOfChemicalShifts
+        Philips MR Imaging DD 001|2005002D|FFFF00FF|SS|1|NumberOfStackSlices
+        Philips MR Imaging DD 001|20050083|FFFF00FF|SQ|1|Unknown
+        Philips MR Imaging DD 001|200500A1|FFFF00FF|CS|1|SyncraScanType
+        Philips MR Imaging DD 001|200500B0|FFFF00FF|FL|1|DiffusionDirectionRL
+        Philips MR Imaging DD 001|200500B1|FFFF00FF|FL|1|DiffusionDirectionAP
+        Philips MR Imaging DD 001|200500B2|FFFF00FF|FL|1|DiffusionDirectionFH
+        Philips MR Imaging DD 005|20050002|FFFF00FF|SQ|1|Unknown
+        Picker NM Private Group|70010001|FFFF00FF|UI|1|Unknown
+        Picker NM Private Group|70010002|FFFF00FF|OB|1|Unknown
+        SIEMENS CM VA0  ACQU|00190010|FFFF00FF|LT|1|ParameterFileName
+        SIEMENS CM VA0  ACQU|00190011|FFFF00FF|LO|1|SequenceFileName
+        SIEMENS CM VA0  ACQU|00190012|FFFF00FF|LT|1|SequenceFileOwner
+        SIEMENS CM VA0  ACQU|00190013|FFFF00FF|LT|1|SequenceDescription
+        SIEMENS CM VA0  ACQU|00190014|FFFF00FF|LT|1|EPIFileName
+        SIEMENS CM VA0  CMS|00090000|FFFF00FF|DS|1|NumberOfMeasurements
+        SIEMENS CM VA0  CMS|00090010|FFFF00FF|LT|1|StorageMode
+        SIEMENS CM VA0  CMS|00090012|FFFF00FF|UL|1|EvaluationMaskImage
+        SIEMENS CM VA0  CMS|00090026|FFFF00FF|DA|1|LastMoveDate
+        SIEMENS CM VA0  CMS|00090027|FFFF00FF|TM|1|LastMoveTime
+        SIEMENS CM VA0  CMS|0011000A|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00110010|FFFF00FF|DA|1|RegistrationDate
+        SIEMENS CM VA0  CMS|00110011|FFFF00FF|TM|1|RegistrationTime
+        SIEMENS CM VA0  CMS|00110022|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00110023|FFFF00FF|DS|1|UsedPatientWeight
+        SIEMENS CM VA0  CMS|00110040|FFFF00FF|IS|1|OrganCode
+        SIEMENS CM VA0  CMS|00130000|FFFF00FF|LT|1|ModifyingPhysician
+        SIEMENS CM VA0  CMS|00130010|FFFF00FF|DA|1|ModificationDate
+        SIEMENS CM VA0  CMS|00130012|FFFF00FF|TM|1|ModificationTime
+        SIEMENS CM VA0  CMS|00130020|FFFF00FF|LO|1|PatientName
+        SIEMENS CM VA0  CMS|00130022|FFFF00FF|LO|1|PatientId
+        SIEMENS CM VA0  CMS|00130030|FFFF00FF|DA|1|PatientBirthdate
+        SIEMENS CM VA0  CMS|00130031|FFFF00FF|DS|1|PatientWeight
+        SIEMENS CM VA0  CMS|00130032|FFFF00FF|LT|1|PatientsMaidenName
+        SIEMENS CM VA0  CMS|00130033|FFFF00FF|LT|1|ReferringPhysician
+        SIEMENS CM VA0  CMS|00130034|FFFF00FF|LT|1|AdmittingDiagnosis
+        SIEMENS CM VA0  CMS|00130035|FFFF00FF|LO|1|PatientSex
+        SIEMENS CM VA0  CMS|00130040|FFFF00FF|LO|1|ProcedureDescription
+        SIEMENS CM VA0  CMS|00130042|FFFF00FF|LO|1|RestDirection
+        SIEMENS CM VA0  CMS|00130044|FFFF00FF|LO|1|PatientPosition
+        SIEMENS CM VA0  CMS|00130046|FFFF00FF|LT|1|ViewDirection
+        SIEMENS CM VA0  CMS|00130050|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130051|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130052|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130053|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130054|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130055|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00130056|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00190010|FFFF00FF|DS|1|NetFrequency
+        SIEMENS CM VA0  CMS|00190020|FFFF00FF|LT|1|MeasurementMode
+        SIEMENS CM VA0  CMS|00190030|FFFF00FF|LT|1|CalculationMode
+        SIEMENS CM VA0  CMS|00190050|FFFF00FF|IS|1|NoiseLevel
+        SIEMENS CM VA0  CMS|00190060|FFFF00FF|IS|1|NumberOfDataBytes
+        SIEMENS CM VA0  CMS|00210020|FFFF00FF|DS|2|FoV
+        SIEMENS CM VA0  CMS|00210022|FFFF00FF|DS|1|ImageMagnificationFactor
+        SIEMENS CM VA0  CMS|00210024|FFFF00FF|DS|2|ImageScrollOffset
+        SIEMENS CM VA0  CMS|00210026|FFFF00FF|IS|1|ImagePixelOffset
+        SIEMENS CM VA0  CMS|00210030|FFFF00FF|LT|1|ViewDirection
+        SIEMENS CM VA0  CMS|00210032|FFFF00FF|CS|1|PatientRestDirection
+        SIEMENS CM VA0  CMS|00210060|FFFF00FF|DS|3|ImagePosition
+        SIEMENS CM VA0  CMS|00210061|FFFF00FF|DS|3|ImageNormal
+        SIEMENS CM VA0  CMS|00210063|FFFF00FF|DS|1|ImageDistance
+        SIEMENS CM VA0  CMS|00210065|FFFF00FF|US|1|ImagePositioningHistoryMask
+        SIEMENS CM VA0  CMS|0021006A|FFFF00FF|DS|3|ImageRow
+        SIEMENS CM VA0  CMS|0021006B|FFFF00FF|DS|3|ImageColumn
+        SIEMENS CM VA0  CMS|00210070|FFFF00FF|LT|3|PatientOrientationSet1
+        SIEMENS CM VA0  CMS|00210071|FFFF00FF|LT|3|PatientOrientationSet2
+        SIEMENS CM VA0  CMS|00210080|FFFF00FF|LT|1|StudyName
+        SIEMENS CM VA0  CMS|00210082|FFFF00FF|LT|3|StudyType
+        SIEMENS CM VA0  CMS|00290010|FFFF00FF|LT|1|WindowStyle
+        SIEMENS CM VA0  CMS|00290011|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00290013|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00290020|FFFF00FF|LT|3|PixelQualityCode
+        SIEMENS CM VA0  CMS|00290022|FFFF00FF|IS|3|PixelQualityValue
+        SIEMENS CM VA0  CMS|00290050|FFFF00FF|LT|1|ArchiveCode
+        SIEMENS CM VA0  CMS|00290051|FFFF00FF|LT|1|ExposureCode
+        SIEMENS CM VA0  CMS|00290052|FFFF00FF|LT|1|SortCode
+        SIEMENS CM VA0  CMS|00290053|FFFF00FF|LT|1|Unknown
+        SIEMENS CM VA0  CMS|00290060|FFFF00FF|LT|1|Splash
+        SIEMENS CM VA0  CMS|00510010|FFFF00FF|LT|1-n|ImageText
+        SIEMENS CM VA0  CMS|60210000|FFFF00FF|LT|1|ImageGraphicsFormatCode
+        SIEMENS CM VA0  CMS|60210010|FFFF00FF|LT|1|ImageGraphics
+        SIEMENS CM VA0  CMS|7FE10000|FFFF00FF|OB|1-n|BinaryData
+        SIEMENS CM VA0  LAB|00090010|FFFF00FF|LT|1|GeneratorIdentificationLabel
+        SIEMENS CM VA0  LAB|00090011|FFFF00FF|LT|1|GantryIdentificationLabel
+        SIEMENS CM VA0  LAB|00090012|FFFF00FF|LT|1|X-RayTubeIdentificationLabel
+        SIEMENS CM VA0  LAB|00090013|FFFF00FF|LT|1|DetectorIdentificationLabel
+        SIEMENS CM VA0  LAB|00090014|FFFF00FF|LT|1|DASIdentificationLabel
+        SIEMENS CM VA0  LAB|00090015|FFFF00FF|LT|1|SMIIdentificationLabel
+        SIEMENS CM VA0  LAB|00090016|FFFF00FF|LT|1|CPUIdentificationLabel
+        SIEMENS CM VA0  LAB|00090020|FFFF00FF|LT|1|HeaderVersion
+        SIEMENS CSA HEADER|00290008|FFFF00FF|CS|1|CSAImageHeaderType
+        SIEMENS CSA HEADER|00290009|FFFF00FF|LO|1|CSAImageHeaderVersion
+        SIEMENS CSA HEADER|00290010|FFFF00FF|OB|1|CSAImageHeaderInfo
+        SIEMENS CSA HEADER|00290018|FFFF00FF|CS|1|CSASeriesHeaderType
+        SIEMENS CSA HEADER|00290019|FFFF00FF|LO|1|CSASeriesHeaderVersion
+        SIEMENS CSA HEADER|00290020|FFFF00FF|OB|1|CSASeriesHeaderInfo
+        SIEMENS CSA NON-IMAGE|00290008|FFFF00FF|CS|1|CSADataType
+        SIEMENS CSA NON-IMAGE|00290009|FFFF00FF|LO|1|CSADataVersion
+        SIEMENS CSA NON-IMAGE|00290010|FFFF00FF|OB|1|CSADataInfo
+        SIEMENS CSA NON-IMAGE|7FE10010|FFFF00FF|OB|1|CSAData
+        SIEMENS CT VA0  COAD|00190010|FFFF00FF|DS|1|DistanceSourceToSourceSideCollimator
+        SIEMENS CT VA0  COAD|00190011|FFFF00FF|DS|1|DistanceSourceToDetectorSideCollimator
+        SIEMENS CT VA0  COAD|00190020|FFFF00FF|IS|1|NumberOfPossibleChannels
+        SIEMENS CT VA0  COAD|00190021|FFFF00FF|IS|1|MeanChannelNumber
+        SIEMENS CT VA0  COAD|00190022|FFFF00FF|DS|1|DetectorSpacing
+        SIEMENS CT VA0  COAD|00190023|FFFF00FF|DS|1|DetectorCenter
+        SIEMENS CT VA0  COAD|00190024|FFFF00FF|DS|1|ReadingIntegrationTime
+        SIEMENS CT VA0  COAD|00190050|FFFF00FF|DS|1|DetectorAlignment
+        SIEMENS CT VA0  COAD|00190052|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|00190054|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|00190060|FFFF00FF|DS|1|FocusAlignment
+        SIEMENS CT VA0  COAD|00190065|FFFF00FF|UL|1|FocalSpotDeflectionAmplitude
+        SIEMENS CT VA0  COAD|00190066|FFFF00FF|UL|1|FocalSpotDeflectionPhase
+        SIEMENS CT VA0  COAD|00190067|FFFF00FF|UL|1|FocalSpotDeflectionOffset
+        SIEMENS CT VA0  COAD|00190070|FFFF00FF|DS|1|WaterScalingFactor
+        SIEMENS CT VA0  COAD|00190071|FFFF00FF|DS|1|InterpolationFactor
+        SIEMENS CT VA0  COAD|00190080|FFFF00FF|LT|1|PatientRegion
+        SIEMENS CT VA0  COAD|00190082|FFFF00FF|LT|1|PatientPhaseOfLife
+        SIEMENS CT VA0  COAD|00190090|FFFF00FF|DS|1|OsteoOffset
+        SIEMENS CT VA0  COAD|00190092|FFFF00FF|DS|1|OsteoRegressionLineSlope
+        SIEMENS CT VA0  COAD|00190093|FFFF00FF|DS|1|OsteoRegressionLineIntercept
+        SIEMENS CT VA0  COAD|00190094|FFFF00FF|DS|1|OsteoStandardizationCode
+        SIEMENS CT VA0  COAD|00190096|FFFF00FF|IS|1|OsteoPhantomNumber
+        SIEMENS CT VA0  COAD|001900A3|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  COAD|001900A4|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900A5|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900A6|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  COAD|001900A7|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  COAD|001900A8|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  COAD|001900A9|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900AA|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  COAD|001900AB|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900AC|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900AD|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900AE|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900AF|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  COAD|001900B0|FFFF00FF|DS|1|FeedPerRotation
+        SIEMENS CT VA0  COAD|001900BD|FFFF00FF|IS|1|PulmoTriggerLevel
+        SIEMENS CT VA0  COAD|001900BE|FFFF00FF|DS|1|ExpiratoricReserveVolume
+        SIEMENS CT VA0  COAD|001900BF|FFFF00FF|DS|1|VitalCapacity
+        SIEMENS CT VA0  COAD|001900C0|FFFF00FF|DS|1|PulmoWater
+        SIEMENS CT VA0  COAD|001900C1|FFFF00FF|DS|1|PulmoAir
+        SIEMENS CT VA0  COAD|001900C2|FFFF00FF|DA|1|PulmoDate
+        SIEMENS CT VA0  COAD|001900C3|FFFF00FF|TM|1|PulmoTime
+        SIEMENS CT VA0  GEN|00190010|FFFF00FF|DS|1|SourceSideCollimatorAperture
+        SIEMENS CT VA0  GEN|00190011|FFFF00FF|DS|1|DetectorSideCollimatorAperture
+        SIEMENS CT VA0  GEN|00190020|FFFF00FF|DS|1|ExposureTime
+        SIEMENS CT VA0  GEN|00190021|FFFF00FF|DS|1|ExposureCurrent
+        SIEMENS CT VA0  GEN|00190025|FFFF00FF|DS|1|KVPGeneratorPowerCurrent
+        SIEMENS CT VA0  GEN|00190026|FFFF00FF|DS|1|GeneratorVoltage
+        SIEMENS CT VA0  GEN|00190040|FFFF00FF|UL|1|MasterControlMask
+        SIEMENS CT VA0  GEN|00190042|FFFF00FF|US|5|ProcessingMask
+        SIEMENS CT VA0  GEN|00190044|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  GEN|00190045|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  GEN|00190062|FFFF00FF|IS|1|NumberOfVirtuellChannels
+        SIEMENS CT VA0  GEN|00190070|FFFF00FF|IS|1|NumberOfReadings
+        SIEMENS CT VA0  GEN|00190071|FFFF00FF|LT|1-n|Unknown
+        SIEMENS CT VA0  GEN|00190074|FFFF00FF|IS|1|NumberOfProjections
+        SIEMENS CT VA0  GEN|00190075|FFFF00FF|IS|1|NumberOfBytes
+        SIEMENS CT VA0  GEN|00190080|FFFF00FF|LT|1|ReconstructionAlgorithmSet
+        SIEMENS CT VA0  GEN|00190081|FFFF00FF|LT|1|ReconstructionAlgorithmIndex
+        SIEMENS CT VA0  GEN|00190082|FFFF00FF|LT|1|RegenerationSoftwareVersion
+        SIEMENS CT VA0  GEN|00190088|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  GEN|00210010|FFFF00FF|IS|1|RotationAngle
+        SIEMENS CT VA0  GEN|00210011|FFFF00FF|IS|1|StartAngle
+        SIEMENS CT VA0  GEN|00210020|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  GEN|00210030|FFFF00FF|IS|1|TopogramTubePosition
+        SIEMENS CT VA0  GEN|00210032|FFFF00FF|DS|1|LengthOfTopogram
+        SIEMENS CT VA0  GEN|00210034|FFFF00FF|DS|1|TopogramCorrectionFactor
+        SIEMENS CT VA0  GEN|00210036|FFFF00FF|DS|1|MaximumTablePosition
+        SIEMENS CT VA0  GEN|00210040|FFFF00FF|IS|1|TableMoveDirectionCode
+        SIEMENS CT VA0  GEN|00210045|FFFF00FF|IS|1|VOIStartRow
+        SIEMENS CT VA0  GEN|00210046|FFFF00FF|IS|1|VOIStopRow
+        SIEMENS CT VA0  GEN|00210047|FFFF00FF|IS|1|VOIStartColumn
+        SIEMENS CT VA0  GEN|00210048|FFFF00FF|IS|1|VOIStopColumn
+        SIEMENS CT VA0  GEN|00210049|FFFF00FF|IS|1|VOIStartSlice
+        SIEMENS CT VA0  GEN|0021004A|FFFF00FF|IS|1|VOIStopSlice
+        SIEMENS CT VA0  GEN|00210050|FFFF00FF|IS|1|VectorStartRow
+        SIEMENS CT VA0  GEN|00210051|FFFF00FF|IS|1|VectorRowStep
+        SIEMENS CT VA0  GEN|00210052|FFFF00FF|IS|1|VectorStartColumn
+        SIEMENS CT VA0  GEN|00210053|FFFF00FF|IS|1|VectorColumnStep
+        SIEMENS CT VA0  GEN|00210060|FFFF00FF|IS|1|RangeTypeCode
+        SIEMENS CT VA0  GEN|00210062|FFFF00FF|IS|1|ReferenceTypeCode
+        SIEMENS CT VA0  GEN|00210070|FFFF00FF|DS|3|ObjectOrientation
+        SIEMENS CT VA0  GEN|00210072|FFFF00FF|DS|3|LightOrientation
+        SIEMENS CT VA0  GEN|00210075|FFFF00FF|DS|1|LightBrightness
+        SIEMENS CT VA0  GEN|00210076|FFFF00FF|DS|1|LightContrast
+        SIEMENS CT VA0  GEN|0021007A|FFFF00FF|IS|2|OverlayThreshold
+        SIEMENS CT VA0  GEN|0021007B|FFFF00FF|IS|2|SurfaceThreshold
+        SIEMENS CT VA0  GEN|0021007C|FFFF00FF|IS|2|GreyScaleThreshold
+        SIEMENS CT VA0  GEN|002100A0|FFFF00FF|DS|1|Unknown
+        SIEMENS CT VA0  GEN|002100A2|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  GEN|002100A7|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090010|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090030|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090031|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090032|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090034|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090040|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090042|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090050|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  IDE|00090051|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  ORI|00090020|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  ORI|00090030|FFFF00FF|LT|1|Unknown
+        SIEMENS CT VA0  OST|60210000|FFFF00FF|LT|1|OsteoContourComment
+        SIEMENS CT VA0  OST|60210010|FFFF00FF|US|256|OsteoContourBuffer
+        SIEMENS CT VA0  RAW|00210010|FFFF00FF|UL|2|CreationMask
+        SIEMENS CT VA0  RAW|00210020|FFFF00FF|UL|2|EvaluationMask
+        SIEMENS CT VA0  RAW|00210030|FFFF00FF|US|7|ExtendedProcessingMask
+        SIEMENS CT VA0  RAW|00210040|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  RAW|00210041|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  RAW|00210042|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  RAW|00210043|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  RAW|00210044|FFFF00FF|US|1-n|Unknown
+        SIEMENS CT VA0  RAW|00210050|FFFF00FF|LT|1|Unknown
+        SIEMENS DICOM|00090010|FFFF00FF|UN|1|Unknown
+        SIEMENS DICOM|00090012|FFFF00FF|LT|1|Unknown
+        SIEMENS DLR.01|00190010|FFFF00FF|LT|1|MeasurementMode
+        SIEMENS DLR.01|00190011|FFFF00FF|LT|1|ImageType
+        SIEMENS DLR.01|00190015|FFFF00FF|LT|1|SoftwareVersion
+        SIEMENS DLR.01|00190020|FFFF00FF|LT|1|MPMCode
+        SIEMENS DLR.01|00190021|FFFF00FF|LT|1|Latitude
+        SIEMENS DLR.01|00190022|FFFF00FF|LT|1|Sensitivity
+        SIEMENS DLR.01|00190023|FFFF00FF|LT|1|EDR
+        SIEMENS DLR.01|00190024|FFFF00FF|LT|1|LFix
+        SIEMENS DLR.01|00190025|FFFF00FF|LT|1|SFix
+        SIEMENS DLR.01|00190026|FFFF00FF|LT|1|PresetMode
+        SIEMENS DLR.01|00190027|FFFF00FF|LT|1|Region
+        SIEMENS DLR.01|00190028|FFFF00FF|LT|1|Subregion
+        SIEMENS DLR.01|00190030|FFFF00FF|LT|1|Orientation
+        SIEMENS DLR.01|00190031|FFFF00FF|LT|1|MarkOnFilm
+        SIEMENS DLR.01|00190032|FFFF00FF|LT|1|RotationOnDRC
+        SIEMENS DLR.01|00190040|FFFF00FF|LT|1|ReaderType
+        SIEMENS DLR.01|00190041|FFFF00FF|LT|1|SubModality
+        SIEMENS DLR.01|00190042|FFFF00FF|LT|1|ReaderSerialNumber
+        SIEMENS DLR.01|00190050|FFFF00FF|LT|1|CassetteScale
+        SIEMENS DLR.01|00190051|FFFF00FF|LT|1|CassetteMatrix
+        SIEMENS DLR.01|00190052|FFFF00FF|LT|1|CassetteSubmatrix
+        SIEMENS DLR.01|00190053|FFFF00FF|LT|1|Barcode
+        SIEMENS DLR.01|00190060|FFFF00FF|LT|1|ContrastType
+        SIEMENS DLR.01|00190061|FFFF00FF|LT|1|RotationAmount
+        SIEMENS DLR.01|00190062|FFFF00FF|LT|1|RotationCenter
+        SIEMENS DLR.01|00190063|FFFF00FF|LT|1|DensityShift
+        SIEMENS DLR.01|00190064|FFFF00FF|US|1|FrequencyRank
+        SIEMENS DLR.01|00190065|FFFF00FF|LT|1|FrequencyEnhancement
+        SIEMENS DLR.01|00190066|FFFF00FF|LT|1|FrequencyType
+        SIEMENS DLR.01|00190067|FFFF00FF|LT|1|KernelLength
+        SIEMENS DLR.01|00190068|FFFF00FF|UL|1|KernelMode
+        SIEMENS DLR.01|00190069|FFFF00FF|UL|1|ConvolutionMode
+        SIEMENS DLR.01|00190070|FFFF00FF|LT|1|PLASource
+        SIEMENS DLR.01|00190071|FFFF00FF|LT|1|PLADestination
+        SIEMENS DLR.01|00190075|FFFF00FF|LT|1|UIDOriginalImage
+        SIEMENS DLR.01|00190076|FFFF00FF|LT|1|Unknown
+        SIEMENS DLR.01|00190080|FFFF00FF|LT|1|ReaderHeader
+        SIEMENS DLR.01|00190090|FFFF00FF|LT|1|PLAOfSecondaryDestination
+        SIEMENS DLR.01|001900A0|FFFF00FF|DS|1|Unknown
+        SIEMENS DLR.01|001900A1|FFFF00FF|DS|1|Unknown
+        SIEMENS DLR.01|00410010|FFFF00FF|US|1|NumberOfHardcopies
+        SIEMENS DLR.01|00410020|FFFF00FF|LT|1|FilmFormat
+        SIEMENS DLR.01|00410030|FFFF00FF|LT|1|FilmSize
+        SIEMENS DLR.01|00410031|FFFF00FF|LT|1|FullFilmFormat
+        SIEMENS ISI|00030008|FFFF00FF|US|1|ISICommandField
+        SIEMENS ISI|00030011|FFFF00FF|US|1|AttachIDApplicationCode
+        SIEMENS ISI|00030012|FFFF00FF|UL|1|AttachIDMessageCount
+        SIEMENS ISI|00030013|FFFF00FF|DA|1|AttachIDDate
+        SIEMENS ISI|00030014|FFFF00FF|TM|1|AttachIDTime
+        SIEMENS ISI|00030020|FFFF00FF|US|1|MessageType
+        SIEMENS ISI|00030030|FFFF00FF|DA|1|MaxWaitingDate
+        SIEMENS ISI|00030031|FFFF00FF|TM|1|MaxWaitingTime
+        SIEMENS ISI|00090001|FFFF00FF|UN|1|RISPatientInfoIMGEF
+        SIEMENS ISI|00110003|FFFF00FF|LT|1|PatientUID
+        SIEMENS ISI|00110004|FFFF00FF|LT|1|PatientID
+        SIEMENS ISI|0011000A|FFFF00FF|LT|1|CaseID
+        SIEMENS ISI|00110022|FFFF00FF|LT|1|RequestID
+        SIEMENS ISI|00110023|FFFF00FF|LT|1|ExaminationUID
+        SIEMENS ISI|001100A1|FFFF00FF|DA|1|PatientRegistrationDate
+        SIEMENS ISI|001100A2|FFFF00FF|TM|1|PatientRegistrationTime
+        SIEMENS ISI|001100B0|FFFF00FF|LT|1|PatientLastName
+        SIEMENS ISI|001100B2|FFFF00FF|LT|1|PatientFirstName
+        SIEMENS ISI|001100B4|FFFF00FF|LT|1|PatientHospitalStatus
+        SIEMENS ISI|001100BC|FFFF00FF|TM|1|CurrentLocationTime
+        SIEMENS ISI|001100C0|FFFF00FF|LT|1|PatientInsuranceStatus
+        SIEMENS ISI|001100D0|FFFF00FF|LT|1|PatientBillingType
+        SIEMENS ISI|001100D2|FFFF00FF|LT|1|PatientBillingAddress
+        SIEMENS ISI|00310012|FFFF00FF|LT|1|ExaminationReason
+        SIEMENS ISI|00310030|FFFF00FF|DA|1|RequestedDate
+        SIEMENS ISI|00310032|FFFF00FF|TM|1|WorklistRequestStartTime
+        SIEMENS ISI|00310033|FFFF00FF|TM|1|WorklistRequestEndTime
+        SIEMENS ISI|0031004A|FFFF00FF|TM|1|RequestedTime
+        SIEMENS ISI|00310080|FFFF00FF|LT|1|RequestedLocation
+        SIEMENS ISI|00550046|FFFF00FF|LT|1|CurrentWard
+        SIEMENS ISI|01930002|FFFF00FF|DS|1|RISKey
+        SIEMENS ISI|03070001|FFFF00FF|UN|1|RISWorklistIMGEF
+        SIEMENS ISI|03090001|FFFF00FF|UN|1|RISReportIMGEF
+        SIEMENS ISI|40090001|FFFF00FF|LT|1|ReportID
+        SIEMENS ISI|40090020|FFFF00FF|LT|1|ReportStatus
+        SIEMENS ISI|40090030|FFFF00FF|DA|1|ReportCreationDate
+        SIEMENS ISI|40090070|FFFF00FF|LT|1|ReportApprovingPhysician
+        SIEMENS ISI|400900E0|FFFF00FF|LT|1|ReportText
+        SIEMENS ISI|400900E1|FFFF00FF|LT|1|ReportAuthor
+        SIEMENS ISI|400900E3|FFFF00FF|LT|1|ReportingRadiologist
+        SIEMENS MED|00090010|FFFF00FF|LO|1|RecognitionCode
+        SIEMENS MED|00090030|FFFF00FF|UL|1|ByteOffsetOfOriginalHeader
+        SIEMENS MED|00090031|FFFF00FF|UL|1|LengthOfOriginalHeader
+        SIEMENS MED|00090040|FFFF00FF|UL|1|ByteOffsetOfPixelmatrix
+        SIEMENS MED|00090041|FFFF00FF|UL|1|LengthOfPixelmatrixInBytes
+        SIEMENS MED|00090050|FFFF00FF|LT|1|Unknown
+        SIEMENS MED|00090051|FFFF00FF|LT|1|Unknown
+        SIEMENS MED|000900F5|FFFF00FF|LT|1|PDMEFIDPlaceholder
+        SIEMENS MED|000900F6|FFFF00FF|LT|1|PDMDataObjectTypeExtension
+        SIEMENS MED|00210010|FFFF00FF|DS|1|Zoom
+        SIEMENS MED|00210011|FFFF00FF|DS|2|Target
+        SIEMENS MED|00210012|FFFF00FF|IS|1|TubeAngle
+        SIEMENS MED|00210020|FFFF00FF|US|1|ROIMask
+        SIEMENS MED|70010010|FFFF00FF|LT|1|Dummy
+        SIEMENS MED|70030010|FFFF00FF|LT|1|Header
+        SIEMENS MED|70050010|FFFF00FF|LT|1|Dummy
+        SIEMENS MED DISPLAY|00290004|FFFF00FF|LT|1|PhotometricInterpretation
+        SIEMENS MED DISPLAY|00290010|FFFF00FF|US|1|RowsOfSubmatrix
+        SIEMENS MED DISPLAY|00290011|FFFF00FF|US|1|ColumnsOfSubmatrix
+        SIEMENS MED DISPLAY|00290020|FFFF00FF|US|1|Unknown
+        SIEMENS MED DISPLAY|00290021|FFFF00FF|US|1|Unknown
+        SIEMENS MED DISPLAY|00290050|FFFF00FF|US|1|OriginOfSubmatrix
+        SIEMENS MED DISPLAY|00290099|FFFF00FF|LT|1|ShutterType
+        SIEMENS MED DISPLAY|002900A0|FFFF00FF|US|1|RowsOfRectangularShutter
+        SIEMENS MED DISPLAY|002900A1|FFFF00FF|US|1|ColumnsOfRectangularShutter
+        SIEMENS MED DISPLAY|002900A2|FFFF00FF|US|1|OriginOfRectangularShutter
+        SIEMENS MED DISPLAY|002900B0|FFFF00FF|US|1|RadiusOfCircularShutter
+        SIEMENS MED DISPLAY|002900B2|FFFF00FF|US|1|OriginOfCircularShutter
+        SIEMENS MED DISPLAY|002900C1|FFFF00FF|US|1|ContourOfIrregularShutter
+        SIEMENS MED HG|00290010|FFFF00FF|US|1|ListOfGroupNumbers
+        SIEMENS MED HG|00290015|FFFF00FF|LT|1|ListOfShadowOwnerCodes
+        SIEMENS MED HG|00290020|FFFF00FF|US|1|ListOfElementNumbers
+        SIEMENS MED HG|00290030|FFFF00FF|US|1|ListOfTotalDisplayLength
+        SIEMENS MED HG|00290040|FFFF00FF|LT|1|ListOfDisplayPrefix
+        SIEMENS MED HG|00290050|FFFF00FF|LT|1|ListOfDisplayPostfix
+        SIEMENS MED HG|00290060|FFFF00FF|US|1|ListOfTextPosition
+        SIEMENS MED HG|00290070|FFFF00FF|LT|1|ListOfTextConcatenation
+        SIEMENS MED MG|00290010|FFFF00FF|US|1|ListOfGroupNumbers
+        SIEMENS MED MG|00290015|FFFF00FF|LT|1|ListOfShadowOwnerCodes
+        SIEMENS MED MG|00290020|FFFF00FF|US|1|ListOfElementNumbers
+        SIEMENS MED MG|00290030|FFFF00FF|US|1|ListOfTotalDisplayLength
+        SIEMENS MED MG|00290040|FFFF00FF|LT|1|ListOfDisplayPrefix
+        SIEMENS MED MG|00290050|FFFF00FF|LT|1|ListOfDisplayPostfix
+        SIEMENS MED MG|00290060|FFFF00FF|US|1|ListOfTextPosition
+        SIEMENS MED MG|00290070|FFFF00FF|LT|1|ListOfTextConcatenation
+        SIEMENS MEDCOM HEADER|00290008|FFFF00FF|CS|1|MedComHeaderType
+        SIEMENS MEDCOM HEADER|00290009|FFFF00FF|LO|1|MedComHeaderVersion
+        SIEMENS MEDCOM HEADER|00290010|FFFF00FF|OB|1|MedComHeaderInfo
+        SIEMENS MEDCOM HEADER|00290020|FFFF00FF|OB|1|MedComHistoryInformation
+        SIEMENS MEDCOM HEADER|00290031|FFFF00FF|LO|1|PMTFInformation1
+        SIEMENS MEDCOM HEADER|00290032|FFFF00FF|UL|1|PMTFInformation2
+        SIEMENS MEDCOM HEADER|00290033|FFFF00FF|UL|1|PMTFInformation3
+        SIEMENS MEDCOM HEADER|00290034|FFFF00FF|CS|1|PMTFInformation4
+        SIEMENS MEDCOM HEADER|00290035|FFFF00FF|UL|1|PMTFInformation5
+        SIEMENS MEDCOM HEADER|00290040|FFFF00FF|SQ|1|ApplicationHeaderSequence
+        SIEMENS MEDCOM HEADER|00290041|FFFF00FF|CS|1|ApplicationHeaderType
+        SIEMENS MEDCOM HEADER|00290042|FFFF00FF|LO|1|ApplicationHeaderID
+        SIEMENS MEDCOM HEADER|00290043|FFFF00FF|LO|1|ApplicationHeaderVersion
+        SIEMENS MEDCOM HEADER|00290044|FFFF00FF|OB|1|ApplicationHeaderInfo
+        SIEMENS MEDCOM HEADER|00290050|FFFF00FF|LO|8|WorkflowControlFlags
+        SIEMENS MEDCOM HEADER|00290051|FFFF00FF|CS|1|ArchiveManagementFlagKeepOnline
+        SIEMENS MEDCOM HEADER|00290052|FFFF00FF|CS|1|ArchiveManagementFlagDoNotArchive
+        SIEMENS MEDCOM HEADER|00290053|FFFF00FF|CS|1|ImageLocationStatus
+        SIEMENS MEDCOM HEADER|00290054|FFFF00FF|DS|1|EstimatedRetrieveTime
+        SIEMENS MEDCOM HEADER|00290055|FFFF00FF|DS|1|DataSizeOfRetrievedImages
+        SIEMENS MEDCOM HEADER|00290070|FFFF00FF|SQ|1|SiemensLinkSequence
+        SIEMENS MEDCOM HEADER|00290071|FFFF00FF|AT|1|ReferencedTag
+        SIEMENS MEDCOM HEADER|00290072|FFFF00FF|CS|1|ReferencedTagType
+        SIEMENS MEDCOM HEADER|00290073|FFFF00FF|UL|1|ReferencedValueLength
+        SIEMENS MEDCOM HEADER|00290074|FFFF00FF|CS|1|ReferencedObjectDeviceType
+        SIEMENS MEDCOM HEADER|00290075|FFFF00FF|OB|1|ReferencedObjectDeviceLocation
+        SIEMENS MEDCOM HEADER|00290076|FFFF00FF|OB|1|ReferencedObjectDeviceID
+        SIEMENS MEDCOM HEADER2|00290060|FFFF00FF|LO|1|SeriesWorkflowStatus
+        SIEMENS MEDCOM OOG|00290008|FFFF00FF|CS|1|MEDCOMOOGType
+        SIEMENS MEDCOM OOG|00290009|FFFF00FF|LO|1|MEDCOMOOGVersion
+        SIEMENS MEDCOM OOG|00290010|FFFF00FF|OB|1|MEDCOMOOGInfo
+        SIEMENS MR VA0  COAD|00190012|FFFF00FF|DS|1|MagneticFieldStrength
+        SIEMENS MR VA0  COAD|00190014|FFFF00FF|DS|1|ADCVoltage
+        SIEMENS MR VA0  COAD|00190016|FFFF00FF|DS|2|ADCOffset
+        SIEMENS MR VA0  COAD|00190020|FFFF00FF|DS|1|TransmitterAmplitude
+        SIEMENS MR VA0  COAD|00190021|FFFF00FF|IS|1|NumberOfTransmitterAmplitudes
+        SIEMENS MR VA0  COAD|00190022|FFFF00FF|DS|1|TransmitterAttenuator
+        SIEMENS MR VA0  COAD|00190024|FFFF00FF|DS|1|TransmitterCalibration
+        SIEMENS MR VA0  COAD|00190026|FFFF00FF|DS|1|TransmitterReference
+        SIEMENS MR VA0  COAD|00190050|FFFF00FF|DS|1|ReceiverTotalGain
+        SIEMENS MR VA0  COAD|00190051|FFFF00FF|DS|1|ReceiverAmplifierGain
+        SIEMENS MR VA0  COAD|00190052|FFFF00FF|DS|1|ReceiverPreamplifierGain
+        SIEMENS MR VA0  COAD|00190054|FFFF00FF|DS|1|ReceiverCableAttenuation
+        SIEMENS MR VA0  COAD|00190055|FFFF00FF|DS|1|ReceiverReferenceGain
+        SIEMENS MR VA0  COAD|00190056|FFFF00FF|DS|1|ReceiverFilterFrequency
+        SIEMENS MR VA0  COAD|00190060|FFFF00FF|DS|1|ReconstructionScaleFactor
+        SIEMENS MR VA0  COAD|00190062|FFFF00FF|DS|1|ReferenceScaleFactor
+        SIEMENS MR VA0  COAD|00190070|FFFF00FF|DS|1|PhaseGradientAmplitude
+        SIEMENS MR VA0  COAD|00190071|FFFF00FF|DS|1|ReadoutGradientAmplitude
+        SIEMENS MR VA0  COAD|00190072|FFFF00FF|DS|1|SelectionGradientAmplitude
+        SIEMENS MR VA0  COAD|00190080|FFFF00FF|DS|3|GradientDelayTime
+        SIEMENS MR VA0  COAD|00190082|FFFF00FF|DS|1|TotalGradientDelayTime
+        SIEMENS MR VA0  COAD|00190090|FFFF00FF|LT|1|SensitivityCorrectionLabel
+        SIEMENS MR VA0  COAD|00190091|FFFF00FF|DS|6|SaturationPhaseEncodingVectorCoronalComponent
+        SIEMENS MR VA0  COAD|00190092|FFFF00FF|DS|6|SaturationReadoutVectorCoronalComponent
+        SIEMENS MR VA0  COAD|001900A0|FFFF00FF|US|3|RFWatchdogMask
+        SIEMENS MR VA0  COAD|001900A1|FFFF00FF|DS|1|EPIReconstructionSlope
+        SIEMENS MR VA0  COAD|001900A2|FFFF00FF|DS|1|RFPowerErrorIndicator
+        SIEMENS MR VA0  COAD|001900A5|FFFF00FF|DS|3|SpecificAbsorptionRateWholeBody
+        SIEMENS MR VA0  COAD|001900A6|FFFF00FF|DS|3|SpecificEnergyDose
+        SIEMENS MR VA0  COAD|001900B0|FFFF00FF|UL|1|AdjustmentStatusMask
+        SIEMENS MR VA0  COAD|001900C1|FFFF00FF|DS|6|EPICapacity
+        SIEMENS MR VA0  COAD|001900C2|FFFF00FF|DS|3|EPIInductance
+        SIEMENS MR VA0  COAD|001900C3|FFFF00FF|IS|1-n|EPISwitchConfigurationCode
+        SIEMENS MR VA0  COAD|001900C4|FFFF00FF|IS|1-n|EPISwitchHardwareCode
+        SIEMENS MR VA0  COAD|001900C5|FFFF00FF|DS|1-n|EPISwitchDelayTime
+        SIEMENS MR VA0  COAD|001900D1|FFFF00FF|DS|1|FlowSensitivity
+        SIEMENS MR VA0  COAD|001900D2|FFFF00FF|LT|1|CalculationSubmode
+        SIEMENS MR VA0  COAD|001900D3|FFFF00FF|DS|1|FieldOfViewRatio
+        SIEMENS MR VA0  COAD|001900D4|FFFF00FF|IS|1|BaseRawMatrixSize
+        SIEMENS MR VA0  COAD|001900D5|FFFF00FF|IS|1|2DOversamplingLines
+        SIEMENS MR VA0  COAD|001900D6|FFFF00FF|IS|1|3DPhaseOversamplingPartitions
+        SIEMENS MR VA0  COAD|001900D7|FFFF00FF|IS|1|EchoLinePosition
+        SIEMENS MR VA0  COAD|001900D8|FFFF00FF|IS|1|EchoColumnPosition
+        SIEMENS MR VA0  COAD|001900D9|FFFF00FF|IS|1|LinesPerSegment
+        SIEMENS MR VA0  COAD|001900DA|FFFF00FF|LT|1|PhaseCodingDirection
+        SIEMENS MR VA0  GEN|00190010|FFFF00FF|DS|1|TotalMeasurementTimeNominal
+        SIEMENS MR VA0  GEN|00190011|FFFF00FF|DS|1|TotalMeasurementTimeCurrent
+        SIEMENS MR VA0  GEN|00190012|FFFF00FF|DS|1|StartDelayTime
+        SIEMENS MR VA0  GEN|00190013|FFFF00FF|DS|1|DwellTime
+        SIEMENS MR VA0  GEN|00190014|FFFF00FF|IS|1|NumberOfPhases
+        SIEMENS MR VA0  GEN|00190016|FFFF00FF|UL|2|SequenceControlMask
+        SIEMENS MR VA0  GEN|00190018|FFFF00FF|UL|1|MeasurementStatusMask
+        SIEMENS MR VA0  GEN|00190020|FFFF00FF|IS|1|NumberOfFourierLinesNominal
+        SIEMENS MR VA0  GEN|00190021|FFFF00FF|IS|1|NumberOfFourierLinesCurrent
+        SIEMENS MR VA0  GEN|00190026|FFFF00FF|IS|1|NumberOfFourierLinesAfterZero
+        SIEMENS MR VA0  GEN|00190028|FFFF00FF|IS|1|FirstMeasuredFourierLine
+        SIEMENS MR VA0  GEN|00190030|FFFF00FF|IS|1|AcquisitionColumns
+        SIEMENS MR VA0  GEN|00190031|FFFF00FF|IS|1|ReconstructionColumns
+        SIEMENS MR VA0  GEN|00190040|FFFF00FF|IS|1|ArrayCoilElementNumber
+        SIEMENS MR VA0  GEN|00190041|FFFF00FF|UL|1|ArrayCoilElementSelectMask
+        SIEMENS MR VA0  GEN|00190042|FFFF00FF|UL|1|ArrayCoilElementDataMask
+        SIEMENS MR VA0  GEN|00190043|FFFF00FF|IS|1-n|ArrayCoilElementToADCConnect
+        SIEMENS MR VA0  GEN|00190044|FFFF00FF|DS|1-n|ArrayCoilElementNoiseLevel
+        SIEMENS MR VA0  GEN|00190045|FFFF00FF|IS|1|ArrayCoilADCPairNumber
+        SIEMENS MR VA0  GEN|00190046|FFFF00FF|UL|1|ArrayCoilCombinationMask
+        SIEMENS MR VA0  GEN|00190050|FFFF00FF|IS|1|NumberOfAverages
+        SIEMENS MR VA0  GEN|00190060|FFFF00FF|DS|1|FlipAngle
+        SIEMENS MR VA0  GEN|00190070|FFFF00FF|IS|1|NumberOfPrescans
+        SIEMENS MR VA0  GEN|00190081|FFFF00FF|LT|1|FilterTypeForRawData
+        SIEMENS MR VA0  GEN|00190082|FFFF00FF|DS|1-n|FilterParameterForRawData
+        SIEMENS MR VA0  GEN|00190083|FFFF00FF|LT|1|FilterTypeForImageData
+        SIEMENS MR VA0  GEN|00190084|FFFF00FF|DS|1-n|FilterParameterForImageData
+        SIEMENS MR VA0  GEN|00190085|FFFF00FF|LT|1|FilterTypeForPhaseCorrection
+        SIEMENS MR VA0  GEN|00190086|FFFF00FF|DS|1-n|FilterParameterForPhaseCorrection
+        SIEMENS MR VA0  GEN|00190087|FFFF00FF|LT|1|NormalizationFilterTypeForImageData
+        SIEMENS MR VA0  GEN|00190088|FFFF00FF|DS|1-n|NormalizationFilterParameterForImageData
+        SIEMENS MR VA0  GEN|00190090|FFFF00FF|IS|1|NumberOfSaturationRegions
+        SIEMENS MR VA0  GEN|00190091|FFFF00FF|DS|6|SaturationPhaseEncodingVectorSagittalComponent
+        SIEMENS MR VA0  GEN|00190092|FFFF00FF|DS|6|SaturationReadoutVectorSagittalComponent
+        SIEMENS MR VA0  GEN|00190093|FFFF00FF|DS|1|EPIStimulationMonitorMode
+        SIEMENS MR VA0  GEN|00190094|FFFF00FF|DS|1|ImageRotationAngle
+        SIEMENS MR VA0  GEN|00190096|FFFF00FF|UL|3|CoilIDMask
+        SIEMENS MR VA0  GEN|00190097|FFFF00FF|UL|2|CoilClassMask
+        SIEMENS MR VA0  GEN|00190098|FFFF00FF|DS|3|CoilPosition
+        SIEMENS MR VA0  GEN|001900A0|FFFF00FF|DS|1|EPIReconstructionPhase
+        SIEMENS MR VA0  GEN|001900A1|FFFF00FF|DS|1|EPIReconstructionSlope
+        SIEMENS MR VA0  GEN|00210020|FFFF00FF|IS|1|PhaseCorrectionRowsSequence
+        SIEMENS MR VA0  GEN|00210021|FFFF00FF|IS|1|PhaseCorrectionColumnsSequence
+        SIEMENS MR VA0  GEN|00210022|FFFF00FF|IS|1|PhaseCorrectionRowsReconstruction
+        SIEMENS MR VA0  GEN|00210024|FFFF00FF|IS|1|PhaseCorrectionColumnsReconstruction
+        SIEMENS MR VA0  GEN|00210030|FFFF00FF|IS|1|NumberOf3DRawPartitionsNominal
+        SIEMENS MR VA0  GEN|00210031|FFFF00FF|IS|1|NumberOf3DRawPartitionsCurrent
+        SIEMENS MR VA0  GEN|00210034|FFFF00FF|IS|1|NumberOf3DImagePartitions
+        SIEMENS MR VA0  GEN|00210036|FFFF00FF|IS|1|Actual3DImagePartitionNumber
+        SIEMENS MR VA0  GEN|00210039|FFFF00FF|DS|1|SlabThickness
+        SIEMENS MR VA0  GEN|00210040|FFFF00FF|IS|1|NumberOfSlicesNominal
+        SIEMENS MR VA0  GEN|00210041|FFFF00FF|IS|1|NumberOfSlicesCurrent
+        SIEMENS MR VA0  GEN|00210042|FFFF00FF|IS|1|CurrentSliceNumber
+        SIEMENS MR VA0  GEN|00210043|FFFF00FF|IS|1|CurrentGroupNumber
+        SIEMENS MR VA0  GEN|00210044|FFFF00FF|DS|1|CurrentSliceDistanceFactor
+        SIEMENS MR VA0  GEN|00210045|FFFF00FF|IS|1|MIPStartRow
+        SIEMENS MR VA0  GEN|00210046|FFFF00FF|IS|1|MIPStopRow
+        SIEMENS MR VA0  GEN|00210047|FFFF00FF|IS|1|MIPStartColumn
+        SIEMENS MR VA0  GEN|00210048|FFFF00FF|IS|1|MIPStartColumn
+        SIEMENS MR VA0  GEN|00210049|FFFF00FF|IS|1|MIPStartSlice Name=
+        SIEMENS MR VA0  GEN|0021004A|FFFF00FF|IS|1|MIPStartSlice
+        SIEMENS MR VA0  GEN|0021004F|FFFF00FF|LT|1|OrderofSlices
+        SIEMENS MR VA0  GEN|00210050|FFFF00FF|US|1|SignalMask
+        SIEMENS MR VA0  GEN|00210052|FFFF00FF|DS|1|DelayAfterTrigger
+        SIEMENS MR VA0  GEN|00210053|FFFF00FF|IS|1|RRInterval
+        SIEMENS MR VA0  GEN|00210054|FFFF00FF|DS|1|NumberOfTriggerPulses
+        SIEMENS MR VA0  GEN|00210056|FFFF00FF|DS|1|RepetitionTimeEffective
+        SIEMENS MR VA0  GEN|00210057|FFFF00FF|LT|1|GatePhase
+        SIEMENS MR VA0  GEN|00210058|FFFF00FF|DS|1|GateThreshold
+        SIEMENS MR VA0  GEN|00210059|FFFF00FF|DS|1|GatedRatio
+        SIEMENS MR VA0  GEN|00210060|FFFF00FF|IS|1|NumberOfInterpolatedImages
+        SIEMENS MR VA0  GEN|00210070|FFFF00FF|IS|1|NumberOfEchoes
+        SIEMENS MR VA0  GEN|00210072|FFFF00FF|DS|1|SecondEchoTime
+        SIEMENS MR VA0  GEN|00210073|FFFF00FF|DS|1|SecondRepetitionTime
+        SIEMENS MR VA0  GEN|00210080|FFFF00FF|IS|1|CardiacCode
+        SIEMENS MR VA0  GEN|00210091|FFFF00FF|DS|6|SaturationPhaseEncodingVectorTransverseComponent
+        SIEMENS MR VA0  GEN|00210092|FFFF00FF|DS|6|SaturationReadoutVectorTransverseComponent
+        SIEMENS MR VA0  GEN|00210093|FFFF00FF|DS|1|EPIChangeValueOfMagnitude
+        SIEMENS MR VA0  GEN|00210094|FFFF00FF|DS|1|EPIChangeValueOfXComponent
+        SIEMENS MR VA0  GEN|00210095|FFFF00FF|DS|1|EPIChangeValueOfYComponent
+        SIEMENS MR VA0  GEN|00210096|FFFF00FF|DS|1|EPIChangeValueOfZComponent
+        SIEMENS MR VA0  RAW|00210000|FFFF00FF|LT|1|SequenceType
+        SIEMENS MR VA0  RAW|00210001|FFFF00FF|IS|1|VectorSizeOriginal
+        SIEMENS MR VA0  RAW|00210002|FFFF00FF|IS|1|VectorSizeExtended
+        SIEMENS MR VA0  RAW|00210003|FFFF00FF|DS|1|AcquiredSpectralRange
+        SIEMENS MR VA0  RAW|00210004|FFFF00FF|DS|3|VOIPosition
+        SIEMENS MR VA0  RAW|00210005|FFFF00FF|DS|3|VOISize
+        SIEMENS MR VA0  RAW|00210006|FFFF00FF|IS|3|CSIMatrixSizeOriginal
+        SIEMENS MR VA0  RAW|00210007|FFFF00FF|IS|3|CSIMatrixSizeExtended
+        SIEMENS MR VA0  RAW|00210008|FFFF00FF|DS|3|SpatialGridShift
+        SIEMENS MR VA0  RAW|00210009|FFFF00FF|DS|1|SignalLimitsMinimum
+        SIEMENS MR VA0  RAW|00210010|FFFF00FF|DS|1|SignalLimitsMaximum
+        SIEMENS MR VA0  RAW|00210011|FFFF00FF|DS|1|SpecInfoMask
+        SIEMENS MR VA0  RAW|00210012|FFFF00FF|DS|1|EPITimeRateOfChangeOfMagnitude
+        SIEMENS MR VA0  RAW|00210013|FFFF00FF|DS|1|EPITimeRateOfChangeOfXComponent
+        SIEMENS MR VA0  RAW|00210014|FFFF00FF|DS|1|EPITimeRateOfChangeOfYComponent
+        SIEMENS MR VA0  RAW|00210015|FFFF00FF|DS|1|EPITimeRateOfChangeOfZComponent
+        SIEMENS MR VA0  RAW|00210016|FFFF00FF|DS|1|EPITimeRateOfChangeLegalLimit1
+        SIEMENS MR VA0  RAW|00210017|FFFF00FF|DS|1|EPIOperationModeFlag
+        SIEMENS MR VA0  RAW|00210018|FFFF00FF|DS|1|EPIFieldCalculationSafetyFactor
+        SIEMENS MR VA0  RAW|00210019|FFFF00FF|DS|1|EPILegalLimit1OfChangeValue
+        SIEMENS MR VA0  RAW|00210020|FFFF00FF|DS|1|EPILegalLimit2OfChangeValue
+        SIEMENS MR VA0  RAW|00210021|FFFF00FF|DS|1|EPIRiseTime
+        SIEMENS MR VA0  RAW|00210030|FFFF00FF|DS|16|ArrayCoilADCOffset
+        SIEMENS MR VA0  RAW|00210031|FFFF00FF|DS|16|ArrayCoilPreamplifierGain
+        SIEMENS MR VA0  RAW|00210050|FFFF00FF|LT|1|SaturationType
+        SIEMENS MR VA0  RAW|00210051|FFFF00FF|DS|3|SaturationNormalVector
+        SIEMENS MR VA0  RAW|00210052|FFFF00FF|DS|3|SaturationPositionVector
+        SIEMENS MR VA0  RAW|00210053|FFFF00FF|DS|6|SaturationThickness
+        SIEMENS MR VA0  RAW|00210054|FFFF00FF|DS|6|SaturationWidth
+        SIEMENS MR VA0  RAW|00210055|FFFF00FF|DS|6|SaturationDistance
+        SIEMENS NUMARIS II|7FE30000|FFFF00FF|LT|1|ImageGraphicsFormatCode
+        SIEMENS NUMARIS II|7FE30010|FFFF00FF|OB|1|ImageGraphics
+        SIEMENS NUMARIS II|7FE30020|FFFF00FF|OB|1|ImageGraphicsDummy
+        SIEMENS RA GEN|00110020|FFFF00FF|SL|1|FluoroTimer
+        SIEMENS RA GEN|00110025|FFFF00FF|SL|1|PtopDoseAreaProduct
+        SIEMENS RA GEN|00110026|FFFF00FF|SL|1|PtopTotalSkinDose
+        SIEMENS RA GEN|00110030|FFFF00FF|LT|1|Unknown
+        SIEMENS RA GEN|00110035|FFFF00FF|LO|1|PatientInitialPuckCounter
+        SIEMENS RA GEN|00110040|FFFF00FF|SS|1|SPIDataObjectType
+        SIEMENS RA GEN|00190015|FFFF00FF|LO|1|AcquiredPlane
+        SIEMENS RA GEN|0019001F|FFFF00FF|SS|1|DefaultTableIsoCenterHeight
+        SIEMENS RA GEN|00190020|FFFF00FF|SL|1|SceneFlag
+        SIEMENS RA GEN|00190022|FFFF00FF|SL|1|RefPhotofileFlag
+        SIEMENS RA GEN|00190024|FFFF00FF|LO|1|SceneName
+        SIEMENS RA GEN|00190026|FFFF00FF|SS|1|AcquisitionIndex
+        SIEMENS RA GEN|00190028|FFFF00FF|SS|1|MixedPulseMode
+        SIEMENS RA GEN|0019002A|FFFF00FF|SS|1|NoOfPositions
+        SIEMENS RA GEN|0019002C|FFFF00FF|SS|1|NoOfPhases
+        SIEMENS RA GEN|0019002E|FFFF00FF|SS|1-n|FrameRateForPositions
+        SIEMENS RA GEN|00190030|FFFF00FF|SS|1-n|NoOfFramesForPositions
+        SIEMENS RA GEN|00190032|FFFF00FF|SS|1|SteppingDirection
+        SIEMENS RA GEN|00190034|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|00190036|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|00190038|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|0019003A|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|0019003C|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|0019003E|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|00190040|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|00190042|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|00190044|FFFF00FF|SS|1|ImageTransferDelay
+        SIEMENS RA GEN|00190046|FFFF00FF|SL|1|InversFlag
+        SIEMENS RA GEN|00190048|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|0019004A|FFFF00FF|US|1|Unknown
+        SIEMENS RA GEN|0019004C|FFFF00FF|SS|1|BlankingCircleDiameter
+        SIEMENS RA GEN|00190050|FFFF00FF|SL|1|StandDataValid
+        SIEMENS RA GEN|00190052|FFFF00FF|SS|1|TableTilt
+        SIEMENS RA GEN|00190054|FFFF00FF|SS|1|TableAxisRotation
+        SIEMENS RA GEN|00190056|FFFF00FF|SS|1|TableLongitudalPosition
+        SIEMENS RA GEN|00190058|FFFF00FF|SS|1|TableSideOffset
+        SIEMENS RA GEN|0019005A|FFFF00FF|SS|1|TableIsoCenterHeight
+        SIEMENS RA GEN|0019005C|FFFF00FF|UN|1|Unknown
+        SIEMENS RA GEN|0019005E|FFFF00FF|SL|1|CollimationDataValid
+        SIEMENS RA GEN|00190060|FFFF00FF|SL|1|PeriSequenceNo
+        SIEMENS RA GEN|00190062|FFFF00FF|SL|1|PeriTotalScenes
+        SIEMENS RA GEN|00190064|FFFF00FF|SL|1|PeriOverlapTop
+        SIEMENS RA GEN|00190066|FFFF00FF|SL|1|PeriOverlapBottom
+        SIEMENS RA GEN|00190068|FFFF00FF|SL|1|RawImageNumber
+        SIEMENS RA GEN|0019006A|FFFF00FF|SL|1|XRayDataValid
+        SIEMENS RA GEN|00190070|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190072|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190074|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190076|FFFF00FF|SL|1|FillingAverageFactor
+        SIEMENS RA GEN|00190078|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019007A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019007C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019007E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190080|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190082|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190084|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190086|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190088|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019008A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019008C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019008E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190092|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190094|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190096|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|00190098|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019009A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA GEN|0019009C|FFFF00FF|SL|1|IntensifierLevelCalibrationFactor
+        SIEMENS RA GEN|0019009E|FFFF00FF|SL|1|NativeReviewFlag
+        SIEMENS RA GEN|001900A2|FFFF00FF|SL|1|SceneNumber
+        SIEMENS RA GEN|001900A4|FFFF00FF|SS|1|AcquisitionMode
+        SIEMENS RA GEN|001900A5|FFFF00FF|SS|1|AcquisitonFrameRate
+        SIEMENS RA GEN|001900A6|FFFF00FF|SL|1|ECGFlag
+        SIEMENS RA GEN|001900A7|FFFF00FF|SL|1|AdditionalSceneData
+        SIEMENS RA GEN|001900A8|FFFF00FF|SL|1|FileCopyFlag
+        SIEMENS RA GEN|001900A9|FFFF00FF|SL|1|PhlebovisionFlag
+        SIEMENS RA GEN|001900AA|FFFF00FF|SL|1|Co2Flag
+        SIEMENS RA GEN|001900AB|FFFF00FF|SS|1|MaxSpeed
+        SIEMENS RA GEN|001900AC|FFFF00FF|SS|1|StepWidth
+        SIEMENS RA GEN|001900AD|FFFF00FF|SL|1|DigitalAcquisitionZoom
+        SIEMENS RA GEN|001900FF|FFFF00FF|SS|1-n|Internal
+        SIEMENS RA GEN|00210015|FFFF00FF|SS|1|ImagesInStudy
+        SIEMENS RA GEN|00210020|FFFF00FF|SS|1|ScenesInStudy
+        SIEMENS RA GEN|00210025|FFFF00FF|SS|1|ImagesInPhotofile
+        SIEMENS RA GEN|00210027|FFFF00FF|SS|1|PlaneBImagesExist
+        SIEMENS RA GEN|00210028|FFFF00FF|SS|1|NoOf2MBChunks
+        SIEMENS RA GEN|00210030|FFFF00FF|SS|1|ImagesInAllScenes
+        SIEMENS RA GEN|00210040|FFFF00FF|SS|1|ArchiveSWInternalVersion
+        SIEMENS RA PLANE A|00110028|FFFF00FF|SL|1|FluoroTimerA
+        SIEMENS RA PLANE A|00110029|FFFF00FF|SL|1|FluoroSkinDoseA
+        SIEMENS RA PLANE A|0011002A|FFFF00FF|SL|1|TotalSkinDoseA
+        SIEMENS RA PLANE A|0011002B|FFFF00FF|SL|1|FluoroDoseAreaProductA
+        SIEMENS RA PLANE A|0011002C|FFFF00FF|SL|1|TotalDoseAreaProductA
+        SIEMENS RA PLANE A|00190015|FFFF00FF|LT|1|OfflineUID
+        SIEMENS RA PLANE A|00190018|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|00190019|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001A|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001B|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001C|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001D|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001E|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|0019001F|FFFF00FF|SS|1-n|Internal
+        SIEMENS RA PLANE A|00190020|FFFF00FF|SS|1|SystemCalibFactorPlaneA
+        SIEMENS RA PLANE A|00190022|FFFF00FF|SS|1|XRayParameterSetNo
+        SIEMENS RA PLANE A|00190024|FFFF00FF|SS|1|XRaySystem
+        SIEMENS RA PLANE A|00190026|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE A|00190028|FFFF00FF|SS|1|AcquiredDisplayMode
+        SIEMENS RA PLANE A|0019002A|FFFF00FF|SS|1|AcquisitionDelay
+        SIEMENS RA PLANE A|0019002C|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE A|0019002E|FFFF00FF|SS|1|MaxFramesLimit
+        SIEMENS RA PLANE A|00190030|FFFF00FF|US|1|MaximumFrameSizeNIU
+        SIEMENS RA PLANE A|00190032|FFFF00FF|SS|1|SubtractedFilterType
+        SIEMENS RA PLANE A|00190034|FFFF00FF|SS|1|FilterFactorNative
+        SIEMENS RA PLANE A|00190036|FFFF00FF|SS|1|AnatomicBackgroundFactor
+        SIEMENS RA PLANE A|00190038|FFFF00FF|SS|1|WindowUpperLimitNative
+        SIEMENS RA PLANE A|0019003A|FFFF00FF|SS|1|WindowLowerLimitNative
+        SIEMENS RA PLANE A|0019003C|FFFF00FF|SS|1|WindowBrightnessPhase1
+        SIEMENS RA PLANE A|0019003E|FFFF00FF|SS|1|WindowBrightnessPhase2
+        SIEMENS RA PLANE A|00190040|FFFF00FF|SS|1|WindowContrastPhase1
+        SIEMENS RA PLANE A|00190042|FFFF00FF|SS|1|WindowContrastPhase2
+        SIEMENS RA PLANE A|00190044|FFFF00FF|SS|1|FilterFactorSub
+        SIEMENS RA PLANE A|00190046|FFFF00FF|SS|1|PeakOpacified
+        SIEMENS RA PLANE A|00190048|FFFF00FF|SL|1|MaskFrame
+        SIEMENS RA PLANE A|0019004A|FFFF00FF|SL|1|BIHFrame
+        SIEMENS RA PLANE A|0019004C|FFFF00FF|SS|1|CentBeamAngulationCaudCran
+        SIEMENS RA PLANE A|0019004E|FFFF00FF|SS|1|CentBeamAngulationLRAnterior
+        SIEMENS RA PLANE A|00190050|FFFF00FF|SS|1|LongitudinalPosition
+        SIEMENS RA PLANE A|00190052|FFFF00FF|SS|1|SideOffset
+        SIEMENS RA PLANE A|00190054|FFFF00FF|SS|1|IsoCenterHeight
+        SIEMENS RA PLANE A|00190056|FFFF00FF|SS|1|ImageTwist
+        SIEMENS RA PLANE A|00190058|FFFF00FF|SS|1|SourceImageDistance
+        SIEMENS RA PLANE A|0019005A|FFFF00FF|SS|1|MechanicalMagnificationFactor
+        SIEMENS RA PLANE A|0019005C|FFFF00FF|SL|1|CalibrationFlag
+        SIEMENS RA PLANE A|0019005E|FFFF00FF|SL|1|CalibrationAngleCranCaud
+        SIEMENS RA PLANE A|00190060|FFFF00FF|SL|1|CalibrationAngleRAOLAO
+        SIEMENS RA PLANE A|00190062|FFFF00FF|SL|1|CalibrationTableToFloorDist
+        SIEMENS RA PLANE A|00190064|FFFF00FF|SL|1|CalibrationIsocenterToFloorDist
+        SIEMENS RA PLANE A|00190066|FFFF00FF|SL|1|CalibrationIsocenterToSourceDist
+        SIEMENS RA PLANE A|00190068|FFFF00FF|SL|1|CalibrationSourceToII
+        SIEMENS RA PLANE A|0019006A|FFFF00FF|SL|1|CalibrationIIZoom
+        SIEMENS RA PLANE A|0019006C|FFFF00FF|SL|1|CalibrationIIField
+        SIEMENS RA PLANE A|0019006E|FFFF00FF|SL|1|CalibrationFactor
+        SIEMENS RA PLANE A|00190070|FFFF00FF|SL|1|CalibrationObjectToImageDistance
+        SIEMENS RA PLANE A|00190072|FFFF00FF|SL|1-n|CalibrationSystemFactor
+        SIEMENS RA PLANE A|00190074|FFFF00FF|SL|1-n|CalibrationSystemCorrection
+        SIEMENS RA PLANE A|00190076|FFFF00FF|SL|1-n|CalibrationSystemIIFormats
+        SIEMENS RA PLANE A|00190078|FFFF00FF|SL|1|CalibrationGantryDataValid
+        SIEMENS RA PLANE A|0019007A|FFFF00FF|SS|1|CollimatorSquareBreadth
+        SIEMENS RA PLANE A|0019007C|FFFF00FF|SS|1|CollimatorSquareHeight
+        SIEMENS RA PLANE A|0019007E|FFFF00FF|SS|1|CollimatorSquareDiameter
+        SIEMENS RA PLANE A|00190080|FFFF00FF|SS|1|CollimaterFingerTurnAngle
+        SIEMENS RA PLANE A|00190082|FFFF00FF|SS|1|CollimaterFingerPosition
+        SIEMENS RA PLANE A|00190084|FFFF00FF|SS|1|CollimaterDiaphragmTurnAngle
+        SIEMENS RA PLANE A|00190086|FFFF00FF|SS|1|CollimaterDiaphragmPosition1
+        SIEMENS RA PLANE A|00190088|FFFF00FF|SS|1|CollimaterDiaphragmPosition2
+        SIEMENS RA PLANE A|0019008A|FFFF00FF|SS|1|CollimaterDiaphragmMode
+        SIEMENS RA PLANE A|0019008C|FFFF00FF|SS|1|CollimaterBeamLimitBreadth
+        SIEMENS RA PLANE A|0019008E|FFFF00FF|SS|1|CollimaterBeamLimitHeight
+        SIEMENS RA PLANE A|00190090|FFFF00FF|SS|1|CollimaterBeamLimitDiameter
+        SIEMENS RA PLANE A|00190092|FFFF00FF|SS|1|X-RayControlMOde
+        SIEMENS RA PLANE A|00190094|FFFF00FF|SS|1|X-RaySystem
+        SIEMENS RA PLANE A|00190096|FFFF00FF|SS|1|FocalSpot
+        SIEMENS RA PLANE A|00190098|FFFF00FF|SS|1|ExposureControl
+        SIEMENS RA PLANE A|0019009A|FFFF00FF|SL|1|XRayVoltage
+        SIEMENS RA PLANE A|0019009C|FFFF00FF|SL|1|XRayCurrent
+        SIEMENS RA PLANE A|0019009E|FFFF00FF|SL|1|XRayCurrentTimeProduct
+        SIEMENS RA PLANE A|001900A0|FFFF00FF|SL|1|XRayPulseTime
+        SIEMENS RA PLANE A|001900A2|FFFF00FF|SL|1|XRaySceneTimeFluoroClock
+        SIEMENS RA PLANE A|001900A4|FFFF00FF|SS|1|MaximumPulseRate
+        SIEMENS RA PLANE A|001900A6|FFFF00FF|SS|1|PulsesPerScene
+        SIEMENS RA PLANE A|001900A8|FFFF00FF|SL|1|DoseAreaProductOfScene
+        SIEMENS RA PLANE A|001900AA|FFFF00FF|SS|1|Dose
+        SIEMENS RA PLANE A|001900AC|FFFF00FF|SS|1|DoseRate
+        SIEMENS RA PLANE A|001900AE|FFFF00FF|SL|1|IIToCoverDistance
+        SIEMENS RA PLANE A|001900B0|FFFF00FF|SS|1|LastFramePhase1
+        SIEMENS RA PLANE A|001900B1|FFFF00FF|SS|1|FrameRatePhase1
+        SIEMENS RA PLANE A|001900B2|FFFF00FF|SS|1|LastFramePhase2
+        SIEMENS RA PLANE A|001900B3|FFFF00FF|SS|1|FrameRatePhase2
+        SIEMENS RA PLANE A|001900B4|FFFF00FF|SS|1|LastFramePhase3
+        SIEMENS RA PLANE A|001900B5|FFFF00FF|SS|1|FrameRatePhase3
+        SIEMENS RA PLANE A|001900B6|FFFF00FF|SS|1|LastFramePhase4
+        SIEMENS RA PLANE A|001900B7|FFFF00FF|SS|1|FrameRatePhase4
+        SIEMENS RA PLANE A|001900B8|FFFF00FF|SS|1|GammaOfNativeImage
+        SIEMENS RA PLANE A|001900B9|FFFF00FF|SS|1|GammaOfTVSystem
+        SIEMENS RA PLANE A|001900BB|FFFF00FF|SL|1|PixelshiftX
+        SIEMENS RA PLANE A|001900BC|FFFF00FF|SL|1|PixelshiftY
+        SIEMENS RA PLANE A|001900BD|FFFF00FF|SL|1|MaskAverageFactor
+        SIEMENS RA PLANE A|001900BE|FFFF00FF|SL|1|BlankingCircleFlag
+        SIEMENS RA PLANE A|001900BF|FFFF00FF|SL|1|CircleRowStart
+        SIEMENS RA PLANE A|001900C0|FFFF00FF|SL|1|CircleRowEnd
+        SIEMENS RA PLANE A|001900C1|FFFF00FF|SL|1|CircleColumnStart
+        SIEMENS RA PLANE A|001900C2|FFFF00FF|SL|1|CircleColumnEnd
+        SIEMENS RA PLANE A|001900C3|FFFF00FF|SL|1|CircleDiameter
+        SIEMENS RA PLANE A|001900C4|FFFF00FF|SL|1|RectangularCollimaterFlag
+        SIEMENS RA PLANE A|001900C5|FFFF00FF|SL|1|RectangleRowStart
+        SIEMENS RA PLANE A|001900C6|FFFF00FF|SL|1|RectangleRowEnd
+        SIEMENS RA PLANE A|001900C7|FFFF00FF|SL|1|RectangleColumnStart
+        SIEMENS RA PLANE A|001900C8|FFFF00FF|SL|1|RectangleColumnEnd
+        SIEMENS RA PLANE A|001900C9|FFFF00FF|SL|1|RectangleAngulation
+        SIEMENS RA PLANE A|001900CA|FFFF00FF|SL|1|IrisCollimatorFlag
+        SIEMENS RA PLANE A|001900CB|FFFF00FF|SL|1|IrisRowStart
+        SIEMENS RA PLANE A|001900CC|FFFF00FF|SL|1|IrisRowEnd
+        SIEMENS RA PLANE A|001900CD|FFFF00FF|SL|1|IrisColumnStart
+        SIEMENS RA PLANE A|001900CE|FFFF00FF|SL|1|IrisColumnEnd
+        SIEMENS RA PLANE A|001900CF|FFFF00FF|SL|1|IrisAngulation
+        SIEMENS RA PLANE A|001900D1|FFFF00FF|SS|1|NumberOfFramesPlane
+        SIEMENS RA PLANE A|001900D2|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900D3|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900D4|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900D5|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900D6|FFFF00FF|SS|1-n|Internal
+        SIEMENS RA PLANE A|001900D7|FFFF00FF|SS|1-n|Internal
+        SIEMENS RA PLANE A|001900D8|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900D9|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900DA|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900DB|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900DC|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900DD|FFFF00FF|SL|1|AnatomicBackground
+        SIEMENS RA PLANE A|001900DE|FFFF00FF|SL|1-n|AutoWindowBase
+        SIEMENS RA PLANE A|001900DF|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE A|001900E0|FFFF00FF|SL|1|Internal
+        SIEMENS RA PLANE B|00110028|FFFF00FF|SL|1|FluoroTimerB
+        SIEMENS RA PLANE B|00110029|FFFF00FF|SL|1|FluoroSkinDoseB
+        SIEMENS RA PLANE B|0011002A|FFFF00FF|SL|1|TotalSkinDoseB
+        SIEMENS RA PLANE B|0011002B|FFFF00FF|SL|1|FluoroDoseAreaProductB
+        SIEMENS RA PLANE B|0011002C|FFFF00FF|SL|1|TotalDoseAreaProductB
+        SIEMENS RA PLANE B|00190018|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|00190019|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001A|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001B|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001C|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001D|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001E|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|0019001F|FFFF00FF|SS|1|Internal
+        SIEMENS RA PLANE B|00190020|FFFF00FF|SL|1-n|SystemCalibFactorPlaneB
+        SIEMENS RA PLANE B|00190022|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190024|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190026|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190028|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019002A|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019002C|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019002E|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190030|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190032|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190034|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190036|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190038|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019003A|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019003C|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019003E|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190040|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190042|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190044|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190046|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190048|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019004A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019004C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019004E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190050|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190052|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190054|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190056|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190058|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019005A|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019005C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019005E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190060|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190062|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190064|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190066|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190068|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019006A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019006C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019006E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190070|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|00190072|FFFF00FF|UN|1|Unknown
+        SIEMENS RA PLANE B|00190074|FFFF00FF|UN|1|Unknown
+        SIEMENS RA PLANE B|00190076|FFFF00FF|UN|1|Unknown
+        SIEMENS RA PLANE B|00190078|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019007A|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019007C|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019007E|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190080|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190082|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190084|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190086|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190088|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019008A|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019008C|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019008E|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190090|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190092|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190094|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190096|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|00190098|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|0019009A|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019009C|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|0019009E|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|001900A0|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|001900A2|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|001900A4|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|001900A6|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|001900A8|FFFF00FF|US|1-n|Unknown
+        SIEMENS RA PLANE B|001900AA|FFFF00FF|US|1|Unknown
+        SIEMENS RA PLANE B|001900AC|FFFF00FF|US|1|Unknown
+        SIEMENS RIS|00110010|FFFF00FF|LT|1|PatientUID
+        SIEMENS RIS|00110011|FFFF00FF|LT|1|PatientID
+        SIEMENS RIS|00110020|FFFF00FF|DA|1|PatientRegistrationDate
+        SIEMENS RIS|00110021|FFFF00FF|TM|1|PatientRegistrationTime
+        SIEMENS RIS|00110030|FFFF00FF|LT|1|PatientnameRIS
+        SIEMENS RIS|00110031|FFFF00FF|LT|1|PatientprenameRIS
+        SIEMENS RIS|00110040|FFFF00FF|LT|1|PatientHospitalStatus
+        SIEMENS RIS|00110041|FFFF00FF|LT|1|MedicalAlerts
+        SIEMENS RIS|00110042|FFFF00FF|LT|1|ContrastAllergies
+        SIEMENS RIS|00310010|FFFF00FF|LT|1|RequestUID
+        SIEMENS RIS|00310045|FFFF00FF|LT|1|RequestingPhysician
+        SIEMENS RIS|00310050|FFFF00FF|LT|1|RequestedPhysician
+        SIEMENS RIS|00330010|FFFF00FF|LT|1|PatientStudyUID
+        SIEMENS SMS-AX  ACQ 1.0|00210000|FFFF00FF|US|1|AcquisitionType
+        SIEMENS SMS-AX  ACQ 1.0|00210001|FFFF00FF|US|1|AcquisitionMode
+        SIEMENS SMS-AX  ACQ 1.0|00210002|FFFF00FF|US|1|FootswitchIndex
+        SIEMENS SMS-AX  ACQ 1.0|00210003|FFFF00FF|US|1|AcquisitionRoom
+        SIEMENS SMS-AX  ACQ 1.0|00210004|FFFF00FF|SL|1|CurrentTimeProduct
+        SIEMENS SMS-AX  ACQ 1.0|00210005|FFFF00FF|SL|1|Dose
+        SIEMENS SMS-AX  ACQ 1.0|00210006|FFFF00FF|SL|1|SkinDosePercent
+        SIEMENS SMS-AX  ACQ 1.0|00210007|FFFF00FF|SL|1|SkinDoseAccumulation
+        SIEMENS SMS-AX  ACQ 1.0|00210008|FFFF00FF|SL|1|SkinDoseRate
+        SIEMENS SMS-AX  ACQ 1.0|0021000A|FFFF00FF|UL|1|CopperFilter
+        SIEMENS SMS-AX  ACQ 1.0|0021000B|FFFF00FF|US|1|MeasuringField
+        SIEMENS SMS-AX  ACQ 1.0|0021000C|FFFF00FF|SS|3|PostBlankingCircle
+        SIEMENS SMS-AX  ACQ 1.0|0021000D|FFFF00FF|SS|2-2n|DynaAngles
+        SIEMENS SMS-AX  ACQ 1.0|0021000E|FFFF00FF|SS|1|TotalSteps
+        SIEMENS SMS-AX  ACQ 1.0|0021000F|FFFF00FF|SL|3-3n|DynaXRayInfo
+        SIEMENS SMS-AX  ACQ 1.0|00210010|FFFF00FF|US|1|ModalityLUTInputGamma
+        SIEMENS SMS-AX  ACQ 1.0|00210011|FFFF00FF|US|1|ModalityLUTOutputGamma
+        SIEMENS SMS-AX  ACQ 1.0|00210012|FFFF00FF|OB|1-n|SH_STPAR
+        SIEMENS SMS-AX  ACQ 1.0|00210013|FFFF00FF|US|1|AcquisitionZoom
+        SIEMENS SMS-AX  ACQ 1.0|00210014|FFFF00FF|SS|1|DynaAngulationStepWidth
+        SIEMENS SMS-AX  ACQ 1.0|00210015|FFFF00FF|US|1|Harmonization
+        SIEMENS SMS-AX  ACQ 1.0|00210016|FFFF00FF|US|1|DRSingleFlag
+        SIEMENS SMS-AX  ACQ 1.0|00210017|FFFF00FF|SL|1|SourceToIsocenter
+        SIEMENS SMS-AX  ACQ 1.0|00210018|FFFF00FF|US|1|PressureData
+        SIEMENS SMS-AX  ACQ 1.0|00210019|FFFF00FF|SL|1|ECGIndexArray
+        SIEMENS SMS-AX  ACQ 1.0|0021001A|FFFF00FF|US|1|FDFlag
+        SIEMENS SMS-AX  ACQ 1.0|0021001B|FFFF00FF|OB|1|SH_ZOOM
+        SIEMENS SMS-AX  ACQ 1.0|0021001C|FFFF00FF|OB|1|SH_COLPAR
+        SIEMENS SMS-AX  ACQ 1.0|0021001D|FFFF00FF|US|1|K_Factor
+        SIEMENS SMS-AX  ACQ 1.0|0021001E|FFFF00FF|US|8|EVE
+        SIEMENS SMS-AX  ACQ 1.0|0021001F|FFFF00FF|SL|1|TotalSceneTime
+        SIEMENS SMS-AX  ACQ 1.0|00210020|FFFF00FF|US|1|RestoreFlag
+        SIEMENS SMS-AX  ACQ 1.0|00210021|FFFF00FF|US|1|StandMovementFlag
+        SIEMENS SMS-AX  ACQ 1.0|00210022|FFFF00FF|US|1|FDRows
+        SIEMENS SMS-AX  ACQ 1.0|00210023|FFFF00FF|US|1|FDColumns
+        SIEMENS SMS-AX  ACQ 1.0|00210024|FFFF00FF|US|1|TableMovementFlag
+        SIEMENS SMS-AX  ACQ 1.0|00210025|FFFF00FF|LO|1|OriginalOrganProgramName
+        SIEMENS SMS-AX  ACQ 1.0|00210026|FFFF00FF|DS|1|CrispyXPIFilter
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250000|FFFF00FF|US|1|ViewNative
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250001|FFFF00FF|US|1|OriginalSeriesNumber
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250002|FFFF00FF|US|1|OriginalImageNumber
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250003|FFFF00FF|US|1|WinCenter
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250004|FFFF00FF|US|1|WinWidth
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250005|FFFF00FF|US|1|WinBrightness
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250006|FFFF00FF|US|1|WinContrast
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250007|FFFF00FF|US|1|OriginalFrameNumber
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250008|FFFF00FF|US|1|OriginalMaskFrameNumber
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250009|FFFF00FF|US|1|Opac
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000A|FFFF00FF|US|1|OriginalNumberOfFrames
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000B|FFFF00FF|DS|1|OriginalSceneDuration
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000C|FFFF00FF|LO|1|IdentifierLOID
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000D|FFFF00FF|SS|1-n|OriginalSceneVFRInfo
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000E|FFFF00FF|SS|1|OriginalFrameECGPosition
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|0025000F|FFFF00FF|SS|1|OriginalECG1stFrameOffset_retired
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250010|FFFF00FF|SS|1|ZoomFlag
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250011|FFFF00FF|US|1|Flex
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250012|FFFF00FF|US|1|NumberOfMaskFrames
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250013|FFFF00FF|US|1|NumberOfFillFrames
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250014|FFFF00FF|US|1|SeriesNumber
+        SIEMENS SMS-AX  ORIGINAL IMAGE INFO 1.0|00250015|FFFF00FF|IS|1|ImageNumber
+        SIEMENS SMS-AX  QUANT 1.0|00230000|FFFF00FF|DS|2|HorizontalCalibrationPixelSize
+        SIEMENS SMS-AX  QUANT 1.0|00230001|FFFF00FF|DS|2|VerticalCalibrationPixelSize
+        SIEMENS SMS-AX  QUANT 1.0|00230002|FFFF00FF|LO|1|CalibrationObject
+        SIEMENS SMS-AX  QUANT 1.0|00230003|FFFF00FF|DS|1|CalibrationObjectSize
+        SIEMENS SMS-AX  QUANT 1.0|00230004|FFFF00FF|LO|1|CalibrationMethod
+        SIEMENS SMS-AX  QUANT 1.0|00230005|FFFF00FF|ST|1|Filename
+        SIEMENS SMS-AX  QUANT 1.0|00230006|FFFF00FF|IS|1|FrameNumber
+        SIEMENS SMS-AX  QUANT 1.0|00230007|FFFF00FF|IS|2|CalibrationFactorMultiplicity
+        SIEMENS SMS-AX  QUANT 1.0|00230008|FFFF00FF|IS|1|CalibrationTODValue
+        SIEMENS SMS-AX  VIEW 1.0|00190000|FFFF00FF|US|1|ReviewMode
+        SIEMENS SMS-AX  VIEW 1.0|00190001|FFFF00FF|US|1|AnatomicalBackgroundPercent
+        SIEMENS SMS-AX  VIEW 1.0|00190002|FFFF00FF|US|1|NumberOfPhases
+        SIEMENS SMS-AX  VIEW 1.0|00190003|FFFF00FF|US|1|ApplyAnatomicalBackground
+        SIEMENS SMS-AX  VIEW 1.0|00190004|FFFF00FF|SS|4-4n|PixelShiftArray
+        SIEMENS SMS-AX  VIEW 1.0|00190005|FFFF00FF|US|1|Brightness
+        SIEMENS SMS-AX  VIEW 1.0|00190006|FFFF00FF|US|1|Contrast
+        SIEMENS SMS-AX  VIEW 1.0|00190007|FFFF00FF|US|1|Enabled
+        SIEMENS SMS-AX  VIEW 1.0|00190008|FFFF00FF|US|1|NativeEdgeEnhancementPercentGain
+        SIEMENS SMS-AX  VIEW 1.0|00190009|FFFF00FF|SS|1|NativeEdgeEnhancementLUTIndex
+        SIEMENS SMS-AX  VIEW 1.0|0019000A|FFFF00FF|SS|1|NativeEdgeEnhancementKernelSize
+        SIEMENS SMS-AX  VIEW 1.0|0019000B|FFFF00FF|US|1|SubtrEdgeEnhancementPercentGain
+        SIEMENS SMS-AX  VIEW 1.0|0019000C|FFFF00FF|SS|1|SubtrEdgeEnhancementLUTIndex
+        SIEMENS SMS-AX  VIEW 1.0|0019000D|FFFF00FF|SS|1|SubtrEdgeEnhancementKernelSize
+        SIEMENS SMS-AX  VIEW 1.0|0019000E|FFFF00FF|US|1|FadePercent
+        SIEMENS SMS-AX  VIEW 1.0|0019000F|FFFF00FF|US|1|FlippedBeforeLateralityApplied
+        SIEMENS SMS-AX  VIEW 1.0|00190010|FFFF00FF|US|1|ApplyFade
+        SIEMENS SMS-AX  VIEW 1.0|00190012|FFFF00FF|US|1|Zoom
+        SIEMENS SMS-AX  VIEW 1.0|00190013|FFFF00FF|SS|1|PanX
+        SIEMENS SMS-AX  VIEW 1.0|00190014|FFFF00FF|SS|1|PanY
+        SIEMENS SMS-AX  VIEW 1.0|00190015|FFFF00FF|SS|1|NativeEdgeEnhancementAdvPercGain
+        SIEMENS SMS-AX  VIEW 1.0|00190016|FFFF00FF|SS|1|SubtrEdgeEnhancementAdvPercGain
+        SIEMENS SMS-AX  VIEW 1.0|00190017|FFFF00FF|US|1|InvertFlag
+        SIEMENS SMS-AX  VIEW 1.0|0019001A|FFFF00FF|OB|1|Quant1KOverlay
+        SIEMENS SMS-AX  VIEW 1.0|0019001B|FFFF00FF|US|1|OriginalResolution
+        SIEMENS SMS-AX  VIEW 1.0|0019001C|FFFF00FF|DS|1|AutoWindowCenter
+        SIEMENS SMS-AX  VIEW 1.0|0019001D|FFFF00FF|DS|1|AutoWindowWidth
+        SIENET|00090001|FFFF00FF|US|1|SIENETCommandField
+        SIENET|00090014|FFFF00FF|LT|1|ReceiverPLA
+        SIENET|00090016|FFFF00FF|US|1|TransferPriority
+        SIENET|00090029|FFFF00FF|LT|1|ActualUser
+        SIENET|00950001|FFFF00FF|LT|1|ExaminationFolderID
+        SIENET|00950004|FFFF00FF|UL|1|FolderReportedStatus
+        SIENET|00950005|FFFF00FF|LT|1|FolderReportingRadiologist
+        SIENET|00950007|FFFF00FF|LT|1|SIENETISAPLA
+        SIENET|00990002|FFFF00FF|UL|1|DataObjectAttributes
+        SONOWAND AS|01350010|FFFF00FF|LO|1|UltrasoundScannerName
+        SONOWAND AS|01350011|FFFF00FF|LO|1|TransducerSerial
+        SONOWAND AS|01350012|FFFF00FF|LO|1|ProbeApplication
+        SPI|00090010|FFFF00FF|LO|1|Comments
+        SPI|00090015|FFFF00FF|LO|1|SPIImageUID
+        SPI|00090040|FFFF00FF|US|1|DataObjectType
+        SPI|00090041|FFFF00FF|LT|1|DataObjectSubtype
+        SPI|00110010|FFFF00FF|LT|1|Organ
+        SPI|00110015|FFFF00FF|LT|1|AllergyIndication
+        SPI|00110020|FFFF00FF|LT|1|Pregnancy
+        SPI|00290060|FFFF00FF|LT|1|CompressionAlgorithm
+        SPI RELEASE 1|00090010|FFFF00FF|LT|1|Comments
+        SPI RELEASE 1|00090015|FFFF00FF|LO|1|SPIImageUID
+        SPI RELEASE 1|00090040|FFFF00FF|US|1|DataObjectType
+        SPI RELEASE 1|00090041|FFFF00FF|LO|1|DataObjectSubtype
+        SPI RELEASE 1|00110010|FFFF00FF|LO|1|Organ
+        SPI RELEASE 1|00110015|FFFF00FF|LO|1|AllergyIndication
+        SPI RELEASE 1|00110020|FFFF00FF|LO|1|Pregnancy
+        SPI RELEASE 1|00290060|FFFF00FF|LT|1|CompressionAlgorithm
+        SPI Release 1|00090010|FFFF00FF|LT|1|Comments
+        SPI Release 1|00090015|FFFF00FF|LO|1|SPIImageUID
+        SPI Release 1|00090040|FFFF00FF|US|1|DataObjectType
+        SPI Release 1|00090041|FFFF00FF|LO|1|DataObjectSubtype
+        SPI Release 1|00110010|FFFF00FF|LO|1|Organ
+        SPI Release 1|00110015|FFFF00FF|LO|1|AllergyIndication
+        SPI Release 1|00110020|FFFF00FF|LO|1|Pregnancy
+        SPI Release 1|00290060|FFFF00FF|LT|1|CompressionAlgorithm
+        SPI-P Release 1|00090000|FFFF00FF|LT|1|DataObjectRecognitionCode
+        SPI-P Release 1|00090004|FFFF00FF|LO|1|ImageDataConsistence
+        SPI-P Release 1|00090008|FFFF00FF|US|1|Unknown
+        SPI-P Release 1|00090012|FFFF00FF|LO|1|Unknown
+        SPI-P Release 1|00090015|FFFF00FF|LO|1|UniqueIdentifier
+        SPI-P Release 1|00090016|FFFF00FF|LO|1|Unknown
+        SPI-P Release 1|00090018|FFFF00FF|LO|1|Unknown
+        SPI-P Release 1|00090021|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00090031|FFFF00FF|LT|1|PACSUniqueIdentifier
+        SPI-P Release 1|00090034|FFFF00FF|LT|1|ClusterUniqueIdentifier
+        SPI-P Release 1|00090038|FFFF00FF|LT|1|SystemUniqueIdentifier
+        SPI-P Release 1|00090039|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00090051|FFFF00FF|LT|1|StudyUniqueIdentifier
+        SPI-P Release 1|00090061|FFFF00FF|LT|1|SeriesUniqueIdentifier
+        SPI-P Release 1|00090091|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|000900F2|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|000900F3|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|000900F4|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|000900F5|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|000900F7|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00110010|FFFF00FF|LT|1|PatientEntryID
+        SPI-P Release 1|00110021|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00110022|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00110031|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00110032|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00190000|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00190001|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00190002|FFFF00FF|UN|1|Unknown
+        SPI-P Release 1|00190010|FFFF00FF|US|1|MainsFrequency
+        SPI-P Release 1|00190025|FFFF00FF|LT|1-n|OriginalPixelDataQuality
+        SPI-P Release 1|00190030|FFFF00FF|US|1|ECGTriggering
+        SPI-P Release 1|00190031|FFFF00FF|UN|1|ECG1Offset
+        SPI-P Release 1|00190032|FFFF00FF|UN|1|ECG2Offset1
+        SPI-P Release 1|00190033|FFFF00FF|UN|1|ECG2Offset2
+        SPI-P Release 1|00190050|FFFF00FF|US|1|VideoScanMode
+        SPI-P Release 1|00190051|FFFF00FF|US|1|VideoLineRate
+        SPI-P Release 1|00190060|FFFF00FF|US|1|XrayTechnique
+        SPI-P Release 1|00190061|FFFF00FF|DS|1|ImageIdentifierFromat
+        SPI-P Release 1|00190062|FFFF00FF|US|1|IrisDiaphragm
+        SPI-P Release 1|00190063|FFFF00FF|CS|1|Filter
+        SPI-P Release 1|00190064|FFFF00FF|CS|1|CineParallel
+        SPI-P Release 1|00190065|FFFF00FF|CS|1|CineMaster
+        SPI-P Release 1|00190070|FFFF00FF|US|1|ExposureChannel
+        SPI-P Release 1|00190071|FFFF00FF|UN|1|ExposureChannelFirstImage
+        SPI-P Release 1|00190072|FFFF00FF|US|1|ProcessingChannel
+        SPI-P Release 1|00190080|FFFF00FF|DS|1|AcquisitionDelay
+        SPI-P Release 1|00190081|FFFF00FF|UN|1|RelativeImageTime
+        SPI-P Release 1|00190090|FFFF00FF|CS|1|VideoWhiteCompression
+        SPI-P Release 1|001900A0|FFFF00FF|US|1|Angulation
+        SPI-P Release 1|001900A1|FFFF00FF|US|1|Rotation
+        SPI-P Release 1|00210012|FFFF00FF|LT|1|SeriesUniqueIdentifier
+        SPI-P Release 1|00210014|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00290000|FFFF00FF|DS|4|Unknown
+        SPI-P Release 1|00290020|FFFF00FF|DS|1|PixelAspectRatio
+        SPI-P Release 1|00290025|FFFF00FF|LO|1-n|ProcessedPixelDataQuality
+        SPI-P Release 1|00290030|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00290038|FFFF00FF|US|1|Unknown
+        SPI-P Release 1|00290060|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00290061|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00290067|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1|00290070|FFFF00FF|LT|1|WindowID
+        SPI-P Release 1|00290071|FFFF00FF|CS|1|VideoInvertSubtracted
+        SPI-P Release 1|00290072|FFFF00FF|CS|1|VideoInvertNonsubtracted
+        SPI-P Release 1|00290077|FFFF00FF|CS|1|WindowSelectStatus
+        SPI-P Release 1|00290078|FFFF00FF|LT|1|ECGDisplayPrintingID
+        SPI-P Release 1|00290079|FFFF00FF|CS|1|ECGDisplayPrinting
+        SPI-P Release 1|0029007E|FFFF00FF|CS|1|ECGDisplayPrintingEnableStatus
+        SPI-P Release 1|0029007F|FFFF00FF|CS|1|ECGDisplayPrintingSelectStatus
+        SPI-P Release 1|00290080|FFFF00FF|LT|1|PhysiologicalDisplayID
+        SPI-P Release 1|00290081|FFFF00FF|US|1|PreferredPhysiologicalChannelDisplay
+        SPI-P Release 1|0029008E|FFFF00FF|CS|1|PhysiologicalDisplayEnableStatus
+        SPI-P Release 1|0029008F|FFFF00FF|CS|1|PhysiologicalDisplaySelectStatus
+        SPI-P Release 1|002900C0|FFFF00FF|LT|1|FunctionalShutterID
+        SPI-P Release 1|002900C1|FFFF00FF|US|1|FieldOfShutter
+        SPI-P Release 1|002900C5|FFFF00FF|LT|1|FieldOfShutterRectangle
+        SPI-P Release 1|002900CE|FFFF00FF|CS|1|ShutterEnableStatus
+        SPI-P Release 1|002900CF|FFFF00FF|CS|1|ShutterSelectStatus
+        SPI-P Release 1|7FE10010|FFFF00FF|OB/OW|1|PixelData
+        SPI-P Release 1;1|000900C0|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1;1|000900C1|FFFF00FF|LT|1|Unknown
+        SPI-P Release 1;1|00190000|FFFF00FF|UN|1|PhysiologicalDataType
+        SPI-P Release 1;1|00190001|FFFF00FF|UN|1|PhysiologicalDataChannelAndKind
+        SPI-P Release 1;1|00190002|FFFF00FF|US|1|SampleBitsAllocated
+        SPI-P Release 1;1|00190003|FFFF00FF|US|1|SampleBitsStored
+        SPI-P Release 1;1|00190004|FFFF00FF|US|1|SampleHighBit
+        SPI-P Release 1;1|00190005|FFFF00FF|US|1|SampleRepresentation
+        SPI-P Release 1;1|00190006|FFFF00FF|UN|1|SmallestSampleValue
+        SPI-P Release 1;1|00190007|FFFF00FF|UN|1|LargestSampleValue
+        SPI-P Release 1;1|00190008|FFFF00FF|UN|1|NumberOfSamples
+        SPI-P Release 1;1|00190009|FFFF00FF|UN|1|SampleData
+        SPI-P Release 1;1|0019000A|FFFF00FF|UN|1|SampleRate
+        SPI-P Release 1;1|00190010|FFFF00FF|UN|1|PhysiologicalDataType2
+        SPI-P Release 1;1|00190011|FFFF00FF|UN|1|PhysiologicalDataChannelAndKind2
+        SPI-P Release 1;1|00190012|FFFF00FF|US|1|SampleBitsAllocated2
+        SPI-P Release 1;1|00190013|FFFF00FF|US|1|SampleBitsStored2
+        SPI-P Release 1;1|00190014|FFFF00FF|US|1|SampleHighBit2
+        SPI-P Release 1;1|00190015|FFFF00FF|US|1|SampleRepresentation2
+        SPI-P Release 1;1|00190016|FFFF00FF|UN|1|SmallestSampleValue2
+        SPI-P Release 1;1|00190017|FFFF00FF|UN|1|LargestSampleValue2
+        SPI-P Release 1;1|00190018|FFFF00FF|UN|1|NumberOfSamples2
+        SPI-P Release 1;1|00190019|FFFF00FF|UN|1|SampleData2
+        SPI-P Release 1;1|0019001A|FFFF00FF|UN|1|SampleRate2
+        SPI-P Release 1;1|00290000|FFFF00FF|LT|1|ZoomID
+        SPI-P Release 1;1|00290001|FFFF00FF|DS|1-n|ZoomRectangle
+        SPI-P Release 1;1|00290003|FFFF00FF|DS|1|ZoomFactor
+        SPI-P Release 1;1|00290004|FFFF00FF|US|1|ZoomFunction
+        SPI-P Release 1;1|0029000E|FFFF00FF|CS|1|ZoomEnableStatus
+        SPI-P Release 1;1|0029000F|FFFF00FF|CS|1|ZoomSelectStatus
+        SPI-P Release 1;1|00290040|FFFF00FF|LT|1|MagnifyingGlassID
+        SPI-P Release 1;1|00290041|FFFF00FF|DS|1-n|MagnifyingGlassRectangle
+        SPI-P Release 1;1|00290043|FFFF00FF|DS|1|MagnifyingGlassFactor
+        SPI-P Release 1;1|00290044|FFFF00FF|US|1|MagnifyingGlassFunction
+        SPI-P Release 1;1|0029004E|FFFF00FF|CS|1|MagnifyingGlassEnableStatus
+        SPI-P Release 1;1|0029004F|FFFF00FF|CS|1|MagnifyingGlassSelectStatus
+        SPI-P Release 1;2|00290000|FFFF00FF|LT|1|SubtractionMaskID
+        SPI-P Release 1;2|00290004|FFFF00FF|UN|1|MaskingFunction
+        SPI-P Release 1;2|0029000C|FFFF00FF|UN|1|ProprietaryMaskingParameters
+        SPI-P Release 1;2|0029001E|FFFF00FF|CS|1|SubtractionMaskEnableStatus
+        SPI-P Release 1;2|0029001F|FFFF00FF|CS|1|SubtractionMaskSelectStatus
+        SPI-P Release 1;3|00290000|FFFF00FF|LT|1|ImageEnhancementID
+        SPI-P Release 1;3|00290001|FFFF00FF|LT|1|ImageEnhancement
+        SPI-P Release 1;3|00290002|FFFF00FF|LT|1|ConvolutionID
+        SPI-P Release 1;3|00290003|FFFF00FF|LT|1|ConvolutionType
+        SPI-P Release 1;3|00290004|FFFF00FF|LT|1|ConvolutionKernelSizeID
+        SPI-P Release 1;3|00290005|FFFF00FF|US|2|ConvolutionKernelSize
+        SPI-P Release 1;3|00290006|FFFF00FF|US|1-n|ConvolutionKernel
+        SPI-P Release 1;3|0029000C|FFFF00FF|DS|1|EnhancementGain
+        SPI-P Release 1;3|0029001E|FFFF00FF|CS|1|ImageEnhancementEnableStatus
+        SPI-P Release 1;3|0029001F|FFFF00FF|CS|1|ImageEnhancementSelectStatus
+        SPI-P Release 2;1|00110018|FFFF00FF|LT|1|Unknown
+        SPI-P Release 2;1|0023000D|FFFF00FF|UI|1|Unknown
+        SPI-P Release 2;1|0023000E|FFFF00FF|UI|1|Unknown
+        SPI-P-GV-CT Release 1|00090000|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090010|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090020|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090030|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090040|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090050|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090060|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090070|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090075|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090080|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00090090|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190008|FFFF00FF|IS|1|Unknown
+        SPI-P-GV-CT Release 1|00190009|FFFF00FF|IS|1|Unknown
+        SPI-P-GV-CT Release 1|0019000A|FFFF00FF|IS|1|Unknown
+        SPI-P-GV-CT Release 1|00190010|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190020|FFFF00FF|TM|1|Unknown
+        SPI-P-GV-CT Release 1|00190050|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190060|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|00190061|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|00190063|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190064|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|00190065|FFFF00FF|IS|1|Unknown
+        SPI-P-GV-CT Release 1|00190070|FFFF00FF|LT|1|Unknown
+        SPI-P-GV-CT Release 1|00190080|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190081|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00190090|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|001900A0|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|001900A1|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|001900A2|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|001900A3|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|001900B0|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|001900B1|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00210020|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00210030|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|00210040|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00210050|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00210060|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|00210070|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|00210080|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|00210090|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|002100A0|FFFF00FF|US|1|Unknown
+        SPI-P-GV-CT Release 1|002100A1|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|002100A2|FFFF00FF|DS|1|Unknown
+        SPI-P-GV-CT Release 1|002100A3|FFFF00FF|LT|1|Unknown
+        SPI-P-GV-CT Release 1|002100A4|FFFF00FF|LT|1|Unknown
+        SPI-P-GV-CT Release 1|002100B0|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|002100C0|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00290010|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00290030|FFFF00FF|UL|1|Unknown
+        SPI-P-GV-CT Release 1|00290031|FFFF00FF|UL|1|Unknown
+        SPI-P-GV-CT Release 1|00290032|FFFF00FF|UL|1|Unknown
+        SPI-P-GV-CT Release 1|00290033|FFFF00FF|UL|1|Unknown
+        SPI-P-GV-CT Release 1|00290080|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|00290090|FFFF00FF|LO|1|Unknown
+        SPI-P-GV-CT Release 1|002900D0|FFFF00FF|IS|1|Unknown
+        SPI-P-GV-CT Release 1|002900D1|FFFF00FF|IS|1|Unknown
+        SPI-P-PCR Release 2|00190030|FFFF00FF|US|1|Unknown
+        SPI-P-Private-CWS Release 1|00210000|FFFF00FF|LT|1|WindowOfImagesID
+        SPI-P-Private-CWS Release 1|00210001|FFFF00FF|CS|1|WindowOfImagesType
+        SPI-P-Private-CWS Release 1|00210002|FFFF00FF|IS|1-n|WindowOfImagesScope
+        SPI-P-Private-DCI Release 1|00190010|FFFF00FF|UN|1|ECGTimeMapDataBitsAllocated
+        SPI-P-Private-DCI Release 1|00190011|FFFF00FF|UN|1|ECGTimeMapDataBitsStored
+        SPI-P-Private-DCI Release 1|00190012|FFFF00FF|UN|1|ECGTimeMapDataHighBit
+        SPI-P-Private-DCI Release 1|00190013|FFFF00FF|UN|1|ECGTimeMapDataRepresentation
+        SPI-P-Private-DCI Release 1|00190014|FFFF00FF|UN|1|ECGTimeMapDataSmallestDataValue
+        SPI-P-Private-DCI Release 1|00190015|FFFF00FF|UN|1|ECGTimeMapDataLargestDataValue
+        SPI-P-Private-DCI Release 1|00190016|FFFF00FF|UN|1|ECGTimeMapDataNumberOfDataValues
+        SPI-P-Private-DCI Release 1|00190017|FFFF00FF|UN|1|ECGTimeMapData
+        SPI-P-Private_CDS Release 1|00210040|FFFF00FF|IS|1|Unknown
+        SPI-P-Private_CDS Release 1|00290000|FFFF00FF|UN|1|Unknown
+        SPI-P-Private_ICS Release 1|00190030|FFFF00FF|DS|1|Unknown
+        SPI-P-Private_ICS Release 1|00190031|FFFF00FF|LO|1|Unknown
+        SPI-P-Private_ICS Release 1|00290008|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|0029000F|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|00290010|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|0029001B|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|0029001C|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|00290021|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|00290043|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|00290044|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|0029004C|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1|00290067|FFFF00FF|LO|1|Unknown
+        SPI-P-Private_ICS Release 1|00290068|FFFF00FF|US|1|Unknown
+        SPI-P-Private_ICS Release 1|0029006A|FFFF00FF|LO|1|Unknown
+        SPI-P-Private_ICS Release 1|0029006B|FFFF00FF|US|1|Unknown
+        SPI-P-Private_ICS Release 1;1|00290000|FFFF00FF|SL|1|Unknown
+        SPI-P-Private_ICS Release 1;1|00290005|FFFF00FF|FL|1|Unknown
+        SPI-P-Private_ICS Release 1;1|00290006|FFFF00FF|FL|1|Unknown
+        SPI-P-Private_ICS Release 1;1|00290020|FFFF00FF|FL|1|Unknown
+        SPI-P-Private_ICS Release 1;1|00290021|FFFF00FF|FL|1|Unknown
+        SPI-P-Private_ICS Release 1;1|002900CD|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290000|FFFF00FF|FD|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290001|FFFF00FF|FD|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290002|FFFF00FF|FD|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290003|FFFF00FF|SL|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290004|FFFF00FF|SL|1|Unknown
+        SPI-P-Private_ICS Release 1;2|00290005|FFFF00FF|SL|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C0|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C1|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C2|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C3|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C4|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;3|002900C5|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;4|00290002|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;4|0029009A|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;4|002900E0|FFFF00FF|SQ|1|Unknown
+        SPI-P-Private_ICS Release 1;5|00290050|FFFF00FF|CS|1|Unknown
+        SPI-P-Private_ICS Release 1;5|00290055|FFFF00FF|CS|1|Unknown
+        SPI-P-XSB-DCI Release 1|00190010|FFFF00FF|LT|1|VideoBeamBoost
+        SPI-P-XSB-DCI Release 1|00190011|FFFF00FF|US|1|ChannelGeneratingVideoSync
+        SPI-P-XSB-DCI Release 1|00190012|FFFF00FF|US|1|VideoGain
+        SPI-P-XSB-DCI Release 1|00190013|FFFF00FF|US|1|VideoOffset
+        SPI-P-XSB-DCI Release 1|00190020|FFFF00FF|DS|1|RTDDataCompressionFactor
+        SVISION|00170000|FFFF00FF|LO|1|ExtendedBodyPart
+        SVISION|00170010|FFFF00FF|LO|1|ExtendedViewPosition
+        SVISION|001700F0|FFFF00FF|IS|1|ImagesSOPClass
+        SVISION|00190000|FFFF00FF|IS|1|AECField
+        SVISION|00190001|FFFF00FF|IS|1|AECFilmScreen
+        SVISION|00190002|FFFF00FF|IS|1|AECDensity
+        SVISION|00190010|FFFF00FF|IS|1|PatientThickness
+        SVISION|00190018|FFFF00FF|IS|1|BeamDistance
+        SVISION|00190020|FFFF00FF|IS|1|WorkstationNumber
+        SVISION|00190028|FFFF00FF|IS|1|TubeNumber
+        SVISION|00190030|FFFF00FF|IS|1|BuckyGrid
+        SVISION|00190034|FFFF00FF|IS|1|Focus
+        SVISION|00190038|FFFF00FF|IS|1|Child
+        SVISION|00190040|FFFF00FF|IS|1|CollimatorDistanceX
+        SVISION|00190041|FFFF00FF|IS|1|CollimatorDistanceY
+        SVISION|00190050|FFFF00FF|IS|1|CentralBeamHeight
+        SVISION|00190060|FFFF00FF|IS|1|BuckyAngle
+        SVISION|00190068|FFFF00FF|IS|1|CArmAngle
+        SVISION|00190069|FFFF00FF|IS|1|CollimatorAngle
+        SVISION|00190070|FFFF00FF|IS|1|FilterNumber
+        SVISION|00190074|FFFF00FF|LO|1|FilterMaterial1
+        SVISION|00190075|FFFF00FF|LO|1|FilterMaterial2
+        SVISION|00190078|FFFF00FF|DS|1|FilterThickness1
+        SVISION|00190079|FFFF00FF|DS|1|FilterThickness2
+        SVISION|00190080|FFFF00FF|IS|1|BuckyFormat
+        SVISION|00190081|FFFF00FF|IS|1|ObjectPosition
+        SVISION|00190090|FFFF00FF|LO|1|DeskCommand
+        SVISION|001900A0|FFFF00FF|DS|1|ExtendedExposureTime
+        SVISION|001900A1|FFFF00FF|DS|1|ActualExposureTime
+        SVISION|001900A8|FFFF00FF|DS|1|ExtendedXRayTubeCurrent
+        SVISION|00210000|FFFF00FF|DS|1|NoiseReduction
+        SVISION|00210001|FFFF00FF|DS|1|ContrastAmplification
+        SVISION|00210002|FFFF00FF|DS|1|EdgeContrastBoosting
+        SVISION|00210003|FFFF00FF|DS|1|LatitudeReduction
+        SVISION|00210010|FFFF00FF|LO|1|FindRangeAlgorithm
+        SVISION|00210011|FFFF00FF|DS|1|ThresholdCAlgorithm
+        SVISION|00210020|FFFF00FF|LO|1|SensometricCurve
+        SVISION|00210030|FFFF00FF|DS|1|LowerWindowOffset
+        SVISION|00210031|FFFF00FF|DS|1|UpperWindowOffset
+        SVISION|00210040|FFFF00FF|DS|1|MinPrintableDensity
+        SVISION|00210041|FFFF00FF|DS|1|MaxPrintableDensity
+        SVISION|00210090|FFFF00FF|DS|1|Brightness
+        SVISION|00210091|FFFF00FF|DS|1|Contrast
+        SVISION|00210092|FFFF00FF|DS|1|ShapeFactor
+        SVISION|00230000|FFFF00FF|LO|1|ImageLaterality
+        SVISION|00230001|FFFF00FF|IS|1|LetterPosition
+        SVISION|00230002|FFFF00FF|IS|1|BurnedInAnnotation
+        SVISION|00230003|FFFF00FF|LO|1|Unknown
+        SVISION|002300F0|FFFF00FF|IS|1|ImageSOPClass
+        SVISION|00250000|FFFF00FF|IS|1|OriginalImage
+        SVISION|00250001|FFFF00FF|IS|1|NotProcessedImage
+        SVISION|00250002|FFFF00FF|IS|1|CutOutImage
+        SVISION|00250003|FFFF00FF|IS|1|DuplicatedImage
+        SVISION|00250004|FFFF00FF|IS|1|StoredImage
+        SVISION|00250005|FFFF00FF|IS|1|RetrievedImage
+        SVISION|00250006|FFFF00FF|IS|1|RemoteImage
+        SVISION|00250007|FFFF00FF|IS|1|MediaStoredImage
+        SVISION|00250008|FFFF00FF|IS|1|ImageState
+        SVISION|00250020|FFFF00FF|LO|1|SourceImageFile
+        SVISION|00250021|FFFF00FF|UI|1|Unknown
+        SVISION|00270000|FFFF00FF|IS|1|NumberOfSeries
+        SVISION|00270001|FFFF00FF|IS|1|NumberOfStudies
+        SVISION|00270010|FFFF00FF|DT|1|OldestSeries
+        SVISION|00270011|FFFF00FF|DT|1|NewestSeries
+        SVISION|00270012|FFFF00FF|DT|1|OldestStudy
+        SVISION|00270013|FFFF00FF|DT|1|NewestStudy
+        Silhouette Annot V1.0|00290011|FFFF00FF|IS|1|AnnotationName
+        Silhouette Annot V1.0|00290012|FFFF00FF|LT|1|AnnotationFont
+        Silhouette Annot V1.0|00290013|FFFF00FF|LT|1|AnnotationTextForegroundColor
+        Silhouette Annot V1.0|00290014|FFFF00FF|LT|1|AnnotationTextBackgroundColor
+        Silhouette Annot V1.0|00290015|FFFF00FF|UL|1|AnnotationTextBackingMode
+        Silhouette Annot V1.0|00290016|FFFF00FF|UL|1|AnnotationTextJustification
+        Silhouette Annot V1.0|00290017|FFFF00FF|UL|1|AnnotationTextLocation
+        Silhouette Annot V1.0|00290018|FFFF00FF|LT|1|AnnotationTextString
+        Silhouette Annot V1.0|00290019|FFFF00FF|UL|1|AnnotationTextAttachMode
+        Silhouette Annot V1.0|00290020|FFFF00FF|UL|1|AnnotationTextCursorMode
+        Silhouette Annot V1.0|00290021|FFFF00FF|UL|1|AnnotationTextShadowOffsetX
+        Silhouette Annot V1.0|00290022|FFFF00FF|UL|1|AnnotationTextShadowOffsetY
+        Silhouette Annot V1.0|00290023|FFFF00FF|LT|1|AnnotationLineColor
+        Silhouette Annot V1.0|00290024|FFFF00FF|UL|1|AnnotationLineThickness
+        Silhouette Annot V1.0|00290025|FFFF00FF|UL|1|AnnotationLineType
+        Silhouette Annot V1.0|00290026|FFFF00FF|UL|1|AnnotationLineStyle
+        Silhouette Annot V1.0|00290027|FFFF00FF|UL|1|AnnotationLineDashLength
+        Silhouette Annot V1.0|00290028|FFFF00FF|UL|1|AnnotationLineAttachMode
+        Silhouette Annot V1.0|00290029|FFFF00FF|UL|1|AnnotationLinePointCount
+        Silhouette Annot V1.0|00290030|FFFF00FF|FD|1|AnnotationLinePoints
+        Silhouette Annot V1.0|00290031|FFFF00FF|UL|1|AnnotationLineControlSize
+        Silhouette Annot V1.0|00290032|FFFF00FF|LT|1|AnnotationMarkerColor
+        Silhouette Annot V1.0|00290033|FFFF00FF|UL|1|AnnotationMarkerType
+        Silhouette Annot V1.0|00290034|FFFF00FF|UL|1|AnnotationMarkerSize
+        Silhouette Annot V1.0|00290035|FFFF00FF|FD|1|AnnotationMarkerLocation
+        Silhouette Annot V1.0|00290036|FFFF00FF|UL|1|AnnotationMarkerAttachMode
+        Silhouette Annot V1.0|00290037|FFFF00FF|LT|1|AnnotationGeomColor
+        Silhouette Annot V1.0|00290038|FFFF00FF|UL|1|AnnotationGeomThickness
+        Silhouette Annot V1.0|00290039|FFFF00FF|UL|1|AnnotationGeomLineStyle
+        Silhouette Annot V1.0|00290040|FFFF00FF|UL|1|AnnotationGeomDashLength
+        Silhouette Annot V1.0|00290041|FFFF00FF|UL|1|AnnotationGeomFillPattern
+        Silhouette Annot V1.0|00290042|FFFF00FF|UL|1|AnnotationInteractivity
+        Silhouette Annot V1.0|00290043|FFFF00FF|FD|1|AnnotationArrowLength
+        Silhouette Annot V1.0|00290044|FFFF00FF|FD|1|AnnotationArrowAngle
+        Silhouette Annot V1.0|00290045|FFFF00FF|UL|1|AnnotationDontSave
+        Silhouette Graphics Export V1.0|00290000|FFFF00FF|UI|1|Unknown
+        Silhouette Line V1.0|00290011|FFFF00FF|IS|1|LineName
+        Silhouette Line V1.0|00290012|FFFF00FF|LT|1|LineNameFont
+        Silhouette Line V1.0|00290013|FFFF00FF|UL|1|LineNameDisplay
+        Silhouette Line V1.0|00290014|FFFF00FF|LT|1|LineNormalColor
+        Silhouette Line V1.0|00290015|FFFF00FF|UL|1|LineType
+        Silhouette Line V1.0|00290016|FFFF00FF|UL|1|LineThickness
+        Silhouette Line V1.0|00290017|FFFF00FF|UL|1|LineStyle
+        Silhouette Line V1.0|00290018|FFFF00FF|UL|1|LineDashLength
+        Silhouette Line V1.0|00290019|FFFF00FF|UL|1|LineInteractivity
+        Silhouette Line V1.0|00290020|FFFF00FF|LT|1|LineMeasurementColor
+        Silhouette Line V1.0|00290021|FFFF00FF|LT|1|LineMeasurementFont
+        Silhouette Line V1.0|00290022|FFFF00FF|UL|1|LineMeasurementDashLength
+        Silhouette Line V1.0|00290023|FFFF00FF|UL|1|LinePointSpace
+        Silhouette Line V1.0|00290024|FFFF00FF|FD|1|LinePoints
+        Silhouette Line V1.0|00290025|FFFF00FF|UL|1|LineControlPointSize
+        Silhouette Line V1.0|00290026|FFFF00FF|UL|1|LineControlPointSpace
+        Silhouette Line V1.0|00290027|FFFF00FF|FD|1|LineControlPoints
+        Silhouette Line V1.0|00290028|FFFF00FF|LT|1|LineLabel
+        Silhouette Line V1.0|00290029|FFFF00FF|UL|1|LineDontSave
+        Silhouette ROI V1.0|00290011|FFFF00FF|IS|1|ROIName
+        Silhouette ROI V1.0|00290012|FFFF00FF|LT|1|ROINameFont
+        Silhouette ROI V1.0|00290013|FFFF00FF|LT|1|ROINormalColor
+        Silhouette ROI V1.0|00290014|FFFF00FF|UL|1|ROIFillPattern
+        Silhouette ROI V1.0|00290015|FFFF00FF|UL|1|ROIBpSeg
+        Silhouette ROI V1.0|00290016|FFFF00FF|UN|1|ROIBpSegPairs
+        Silhouette ROI V1.0|00290017|FFFF00FF|UL|1|ROISeedSpace
+        Silhouette ROI V1.0|00290018|FFFF00FF|UN|1|ROISeeds
+        Silhouette ROI V1.0|00290019|FFFF00FF|UL|1|ROILineThickness
+        Silhouette ROI V1.0|00290020|FFFF00FF|UL|1|ROILineStyle
+        Silhouette ROI V1.0|00290021|FFFF00FF|UL|1|ROILineDashLength
+        Silhouette ROI V1.0|00290022|FFFF00FF|UL|1|ROIInteractivity
+        Silhouette ROI V1.0|00290023|FFFF00FF|UL|1|ROINamePosition
+        Silhouette ROI V1.0|00290024|FFFF00FF|UL|1|ROINameDisplay
+        Silhouette ROI V1.0|00290025|FFFF00FF|LT|1|ROILabel
+        Silhouette ROI V1.0|00290026|FFFF00FF|UL|1|ROIShape
+        Silhouette ROI V1.0|00290027|FFFF00FF|FD|1|ROIShapeTilt
+        Silhouette ROI V1.0|00290028|FFFF00FF|UL|1|ROIShapePointsCount
+        Silhouette ROI V1.0|00290029|FFFF00FF|UL|1|ROIShapePointsSpace
+        Silhouette ROI V1.0|00290030|FFFF00FF|FD|1|ROIShapePoints
+        Silhouette ROI V1.0|00290031|FFFF00FF|UL|1|ROIShapeControlPointsCount
+        Silhouette ROI V1.0|00290032|FFFF00FF|UL|1|ROIShapeControlPointsSpace
+        Silhouette ROI V1.0|00290033|FFFF00FF|FD|1|ROIShapeControlPoints
+        Silhouette ROI V1.0|00290034|FFFF00FF|UL|1|ROIDontSave
+        Silhouette Sequence Ids V1.0|00290041|FFFF00FF|SQ|1|Unknown
+        Silhouette Sequence Ids V1.0|00290042|FFFF00FF|SQ|1|Unknown
+        Silhouette Sequence Ids V1.0|00290043|FFFF00FF|SQ|1|Unknown
+        Silhouette V1.0|00290013|FFFF00FF|UL|1|Unknown
+        Silhouette V1.0|00290014|FFFF00FF|UL|1|Unknown
+        Silhouette V1.0|00290017|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290018|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290019|FFFF00FF|UL|1|Unknown
+        Silhouette V1.0|0029001A|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|0029001B|FFFF00FF|UL|1|Unknown
+        Silhouette V1.0|0029001C|FFFF00FF|UL|1|Unknown
+        Silhouette V1.0|0029001D|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|0029001E|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290021|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290022|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290023|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290024|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290025|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290027|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290028|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290029|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290030|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290052|FFFF00FF|US|1|Unknown
+        Silhouette V1.0|00290053|FFFF00FF|LT|1|Unknown
+        Silhouette V1.0|00290054|FFFF00FF|UN|1|Unknown
+        Silhouette V1.0|00290055|FFFF00FF|LT|1|Unknown
+        Silhouette V1.0|00290056|FFFF00FF|LT|1|Unknown
+        Silhouette V1.0|00290057|FFFF00FF|UN|1|Unknown
+        TOSHIBA_MEC_1.0|00090001|FFFF00FF|LT|1|Unknown
+        TOSHIBA_MEC_1.0|00090002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00090003|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00090004|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00110001|FFFF00FF|LT|1|Unknown
+        TOSHIBA_MEC_1.0|00110002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00190001|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00190002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00210001|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00210002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|00210003|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|7FF10001|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|7FF10002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|7FF10003|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_1.0|7FF10010|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|00190001|FFFF00FF|IS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|00190002|FFFF00FF|IS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|00190003|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|00190004|FFFF00FF|LT|1|Unknown
+        TOSHIBA_MEC_CT_1.0|00190005|FFFF00FF|LT|1|Unknown
+        TOSHIBA_MEC_CT_1.0|00190006|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|00190007|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|00190008|FFFF00FF|LT|1|OrientationHeadFeet
+        TOSHIBA_MEC_CT_1.0|00190009|FFFF00FF|LT|1|ViewDirection
+        TOSHIBA_MEC_CT_1.0|0019000A|FFFF00FF|LT|1|OrientationSupineProne
+        TOSHIBA_MEC_CT_1.0|0019000B|FFFF00FF|DS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|0019000C|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|0019000D|FFFF00FF|TM|1|Time
+        TOSHIBA_MEC_CT_1.0|0019000E|FFFF00FF|DS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10001|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10002|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10003|FFFF00FF|IS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10004|FFFF00FF|IS|1|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10005|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10007|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10008|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF10009|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF1000A|FFFF00FF|LT|1|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF1000B|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF1000C|FFFF00FF|US|1-n|Unknown
+        TOSHIBA_MEC_CT_1.0|7FF1000D|FFFF00FF|US|1-n|Unknown
+        """;
 }

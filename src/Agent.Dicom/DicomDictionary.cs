@@ -1,5 +1,3 @@
-using System.Collections.Frozen;
-
 namespace Agent.Dicom;
 
 /// <summary>
@@ -9,17 +7,16 @@ namespace Agent.Dicom;
 public static partial class DicomDictionary
 {
     // All static state lives in this file (partial classes across files have no defined initialization order);
-    // the generated files only contribute factory methods and nested classes.
+    // the generated files only contribute constants.
     private static readonly DicomDictionaryEntry[] GeneratedEntries = CreateGeneratedEntries();
 
-    private static readonly FrozenDictionary<uint, DicomDictionaryEntry> Exact =
-        GeneratedEntries.Where(e => e.Mask == 0xFFFFFFFF).ToFrozenDictionary(e => e.Tag);
+    // Plain dictionaries (never written after construction, so safe to share): building frozen ones costs tens of
+    // milliseconds at startup, which every CLI invocation would pay.
+    private static readonly Dictionary<uint, DicomDictionaryEntry> Exact = BuildExact();
 
     private static readonly DicomDictionaryEntry[] Repeating = GeneratedEntries.Where(e => e.Mask != 0xFFFFFFFF).ToArray();
 
-    private static readonly FrozenDictionary<string, DicomDictionaryEntry> ByKeyword =
-        GeneratedEntries.Where(e => e.Keyword.Length > 0).GroupBy(e => e.Keyword, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+    private static readonly Dictionary<string, DicomDictionaryEntry> ByKeyword = BuildByKeyword();
 
     private static readonly DicomDictionaryEntry GroupLength = new(0x00000000, 0x0000FFFF, [DicomVR.UL], "1", "", "Group Length", false);
     private static readonly DicomDictionaryEntry PrivateCreator = new(0x00010000, 0x0001FF00, [DicomVR.LO], "1", "", "Private Creator", false);
@@ -63,6 +60,18 @@ public static partial class DicomDictionary
         return false;
     }
 
+    /// <summary>
+    /// Reads a tag written as a keyword ("PatientName", "OverlayData" = (6000,3000)) or in hex ("(0010,0010)",
+    /// "0010,0010", "00100010"), as configuration files and the command line write them.
+    /// </summary>
+    public static bool TryParseTag(string text, out DicomTag tag)
+    {
+        if (DicomTag.TryParse(text, out tag)) return true;
+        if (TryLookup(text.Trim(), out var entry)) { tag = new DicomTag(entry.Tag); return true; }
+        tag = default;
+        return false;
+    }
+
     /// <summary>The VR to use for a tag in implicit VR data or when adding an element without a VR: UN when unknown.</summary>
     public static DicomVR DefaultVR(DicomTag tag) => TryLookup(tag, out var e) ? e.VR : DicomVR.UN;
 
@@ -72,6 +81,46 @@ public static partial class DicomDictionary
 
     public static string Keyword(DicomTag tag) => TryLookup(tag, out var e) ? e.Keyword : "";
 
+    private static Dictionary<uint, DicomDictionaryEntry> BuildExact()
+    {
+        var d = new Dictionary<uint, DicomDictionaryEntry>(GeneratedEntries.Length);
+        foreach (var e in GeneratedEntries)
+            if (e.Mask == 0xFFFFFFFF) d[e.Tag] = e;
+        return d;
+    }
+
+    private static Dictionary<string, DicomDictionaryEntry> BuildByKeyword()
+    {
+        var d = new Dictionary<string, DicomDictionaryEntry>(GeneratedEntries.Length, StringComparer.Ordinal);
+        foreach (var e in GeneratedEntries)
+            if (e.Keyword.Length > 0) d.TryAdd(e.Keyword, e);
+        return d;
+    }
+
+    private static DicomDictionaryEntry[] CreateGeneratedEntries()
+    {
+        var shared = new Dictionary<string, DicomVR[]>(StringComparer.Ordinal);
+        var entries = new List<DicomDictionaryEntry>(GeneratedEntryCount);
+        foreach (var f in DictionaryTable.Rows(GeneratedTable, 7))
+        {
+            entries.Add(new DicomDictionaryEntry(DictionaryTable.Hex(f[0]), DictionaryTable.Hex(f[1]), DictionaryTable.VRs(f[2], shared),
+                f[3], DictionaryTable.Text(f[4]), DictionaryTable.Text(f[5]), f[6] == "R"));
+        }
+        return [.. entries];
+    }
+
+    private static PrivateEntry[] CreateGeneratedPrivateEntries()
+    {
+        var shared = new Dictionary<string, DicomVR[]>(StringComparer.Ordinal);
+        var entries = new List<PrivateEntry>(GeneratedPrivateEntryCount);
+        foreach (var f in DictionaryTable.Rows(GeneratedPrivateTable, 6))
+        {
+            entries.Add(new PrivateEntry(f[0], new DicomDictionaryEntry(DictionaryTable.Hex(f[1]), DictionaryTable.Hex(f[2]),
+                DictionaryTable.VRs(f[3], shared), f[4], "", f[5], false)));
+        }
+        return [.. entries];
+    }
+
     /// <summary>One row of the private dictionary: the creator string and the entry it defines.</summary>
     private readonly record struct PrivateEntry(string Creator, DicomDictionaryEntry Entry);
 
@@ -80,9 +129,9 @@ public static partial class DicomDictionary
     {
         private static readonly PrivateEntry[] All = CreateGeneratedPrivateEntries();
 
-        public static readonly FrozenDictionary<(string Creator, ushort Group, byte Element), DicomDictionaryEntry> Exact =
+        public static readonly Dictionary<(string Creator, ushort Group, byte Element), DicomDictionaryEntry> Exact =
             All.Where(p => (p.Entry.Mask & 0xFFFF0000) == 0xFFFF0000)
-                .ToFrozenDictionary(p => (p.Creator, (ushort)(p.Entry.Tag >> 16), (byte)p.Entry.Tag), p => p.Entry);
+                .ToDictionary(p => (p.Creator, (ushort)(p.Entry.Tag >> 16), (byte)p.Entry.Tag), p => p.Entry);
 
         public static readonly (string Creator, DicomDictionaryEntry Entry)[] Masked =
             All.Where(p => (p.Entry.Mask & 0xFFFF0000) != 0xFFFF0000).Select(p => (p.Creator, p.Entry)).ToArray();

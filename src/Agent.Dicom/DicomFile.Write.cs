@@ -14,7 +14,7 @@ public sealed partial class DicomFile
     public void Save(Stream stream, DicomWriterOptions? options = null)
     {
         DicomFileMeta.WriteHeader(stream, PrepareMeta());
-        DicomWriter.Write(stream, Dataset, TransferSyntax, options);
+        DicomWriter.Write(stream, BodyToWrite(), TransferSyntax, options);
     }
 
     public async Task SaveAsync(string path, DicomWriterOptions? options, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed partial class DicomFile
     public async Task SaveAsync(Stream stream, DicomWriterOptions? options, CancellationToken cancellationToken)
     {
         await DicomFileMeta.WriteHeaderAsync(stream, PrepareMeta(), cancellationToken).ConfigureAwait(false);
-        await DicomWriter.WriteAsync(stream, Dataset, TransferSyntax, options, cancellationToken).ConfigureAwait(false);
+        await DicomWriter.WriteAsync(stream, BodyToWrite(), TransferSyntax, options, cancellationToken).ConfigureAwait(false);
     }
 
     public Task SaveAsync(Stream stream, CancellationToken cancellationToken) => SaveAsync(stream, null, cancellationToken);
@@ -48,9 +48,20 @@ public sealed partial class DicomFile
         return new DicomFile(meta, Dataset, syntax) { HadMeta = HadMeta, IsPartial = IsPartial, Path = Path };
     }
 
+    /// <summary>The dataset without group 0002, which belongs in the meta header only.</summary>
+    private DicomDataset BodyToWrite()
+    {
+        if (!Dataset.TakeWhile(i => i.Tag.Group <= 0x0002).Any(i => i.Tag.Group == 0x0002)) return Dataset;
+        var body = Dataset.Clone();
+        body.RemoveAll(i => i.Tag.Group == 0x0002);
+        return body;
+    }
+
     /// <summary>The meta to write: ours where the file had none, always naming the syntax actually written.</summary>
     private DicomDataset PrepareMeta()
     {
+        if (IsPartial)
+            throw new InvalidOperationException("this file was read with StopAt, so elements are missing; saving it would lose them");
         var meta = Meta.Count == 0 ? DicomFileMeta.Create(Dataset, TransferSyntax) : Meta.Clone();
         meta.AddOrUpdate(FileMetaTags.TransferSyntaxUID, DicomVR.UI, TransferSyntax.Uid);
         if (!meta.Contains(FileMetaTags.FileMetaInformationVersion))

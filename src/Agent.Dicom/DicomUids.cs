@@ -23,9 +23,24 @@ public static partial class DicomUids
     /// <summary>Name for display, e.g. "CT Image Storage"; the UID itself when unregistered.</summary>
     public static string NameOf(string uid) => TryLookup(uid, out var e) ? e.Name : uid.TrimEnd('\0', ' ');
 
+    /// <summary>
+    /// True for a registered storage SOP class (PS3.4 Annex B and the other "... Storage" classes such as Hanging
+    /// Protocol or RT Beams Delivery Instruction Storage); the DICOMDIR class is not one sent over the network.
+    /// </summary>
+    public static bool IsStorageSopClass(string uid) => TryLookup(uid, out var e) && Index.IsStorage(e);
+
+    /// <summary>Every non-retired storage SOP class of the registry, e.g. for an SCP that accepts them all.</summary>
+    public static IReadOnlyList<DicomUid> StorageSopClasses => Index.Storage;
+
     // A nested class so the indexes are built after the generated fields, whatever order the partial files compile in.
     private static class Index
     {
+        public static bool IsStorage(DicomUid u) =>
+            u.Type == DicomUidType.SopClass && u.Uid != "1.2.840.10008.1.3.10" &&
+            (u.Uid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal) || u.Keyword.EndsWith("Storage", StringComparison.Ordinal));
+
+        public static readonly DicomUid[] Storage = All.Where(u => !u.IsRetired && IsStorage(u)).ToArray();
+
         public static readonly FrozenDictionary<string, DicomUid> ByUid = All.ToFrozenDictionary(u => u.Uid, StringComparer.Ordinal);
 
         public static readonly FrozenDictionary<string, DicomUid> ByKeyword =

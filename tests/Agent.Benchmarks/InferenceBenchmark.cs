@@ -19,6 +19,7 @@ namespace Agent.Benchmarks;
 /// </summary>
 internal static class InferenceBenchmark
 {
+    [BenchmarkCommand("inference")]
     public static int Run(string[] args)
     {
         bool native = args.Contains("--native");

@@ -1,15 +1,25 @@
+using System.Reflection;
+
 namespace Agent.Benchmarks;
 
+/// <summary>Benchmarks print our time next to a reference tool's time measured in the same run.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
-        switch (args.Length > 0 ? args[0] : "")
+        var commands = typeof(Program).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
+            .Select(m => (Method: m, Command: m.GetCustomAttribute<BenchmarkCommandAttribute>()))
+            .Where(c => c.Command is not null)
+            .ToDictionary(c => c.Command!.Name, StringComparer.Ordinal);
+        if (args.Length == 0 || !commands.TryGetValue(args[0], out var chosen))
         {
-            case "parse": return ParseBenchmark.Run(args[1..]);
-            case "inference": return InferenceBenchmark.Run(args[1..]);
+            Console.Error.WriteLine("usage: bench <name> [args]; benchmarks:");
+            foreach (var (name, c) in commands.OrderBy(c => c.Key, StringComparer.Ordinal))
+                Console.Error.WriteLine($"  {name} {c.Command!.Arguments}");
+            return args.Length == 0 ? 0 : 2;
         }
-        Console.Error.WriteLine("usage: bench <name>; benchmarks: parse [FOLDER], inference [--native] [--features 8,16,32,64] [--patch 64]");
-        return args.Length == 0 ? 0 : 2;
+        var parameters = chosen.Method.GetParameters().Length == 0 ? null : new object[] { args[1..] };
+        return (int)chosen.Method.Invoke(null, parameters)!;
     }
 }

@@ -221,6 +221,56 @@ public sealed class CharacterSetTests
     }
 
     [Fact]
+    public void A_dataset_stores_and_reads_names_in_its_character_set_and_items_inherit_it()
+    {
+        var ds = new DicomDataset().AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "", "ISO 2022 IR 87");
+        ds.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Yamada^Tarou=山田^太郎");
+        var raw = ((DicomElement)ds.GetItem(DicomTags.PatientName)!).Buffer.Span.ToArray();
+        Assert.Equal("59616d6164615e5461726f753d1b24423b3345441b28425e1b244242404f3a1b2842",
+            Convert.ToHexString(raw).ToLowerInvariant());
+        Assert.Equal("Yamada^Tarou=山田^太郎", ds.GetString(DicomTags.PatientName));
+        var item = new DicomDataset { Parent = ds };
+        item.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "やまだ^たろう");
+        Assert.True(item.CharacterSet.UsesCodeExtensions);
+        Assert.Equal("やまだ^たろう", item.GetString(DicomTags.PatientName));
+    }
+
+    [Theory]
+    [InlineData("\\ISO 2022 IR 87\\ISO 2022 IR 159", "PN")]
+    [InlineData("ISO 2022 IR 13\\ISO 2022 IR 87", "PN")]
+    [InlineData("ISO 2022 IR 100\\ISO 2022 IR 149", "LO")]
+    [InlineData("\\ISO 2022 IR 58\\ISO 2022 IR 126", "LT")]
+    [InlineData("ISO_IR 192", "PN")]
+    [InlineData("GB18030", "LT")]
+    [InlineData("ISO_IR 100", "LO")]
+    public void Random_text_either_round_trips_or_is_reported_lossy(string terms, string vr)
+    {
+        // Mixed scripts with every delimiter; whatever the encoder says is lossless must decode back unchanged.
+        const string alphabet = "aZ09 ^=\\\r\n\téßΩЖ山田やまだﾔﾏ홍길동张东鷗外😀";
+        var set = Set(terms);
+        var random = new Random(2024);
+        var losslessCount = 0;
+        for (var n = 0; n < 500; n++)
+        {
+            var length = random.Next(0, 24);
+            var sb = new System.Text.StringBuilder();
+            for (var i = 0; i < length; i++)
+            {
+                var at = random.Next(alphabet.Length);
+                if (char.IsLowSurrogate(alphabet[at])) at--;
+                sb.Append(alphabet[at]);
+                if (char.IsHighSurrogate(alphabet[at])) sb.Append(alphabet[at + 1]);
+            }
+            var text = sb.ToString();
+            var bytes = set.Encode(text, VR(vr), out var lossless);
+            if (!lossless) continue;
+            losslessCount++;
+            Assert.Equal(text, set.Decode(bytes, VR(vr)));
+        }
+        Assert.True(losslessCount > 0);
+    }
+
+    [Fact]
     public void Sets_are_cached_per_distinct_terms()
     {
         Assert.Same(Set("ISO_IR 100"), Set("ISO_IR 100 "));

@@ -12,7 +12,8 @@ public sealed class DictionaryGeneratedFilesTests
         foreach (var (path, expected) in GeneratedFiles.Render(root))
         {
             var full = Path.Combine(root, path);
-            var actual = File.Exists(full) ? File.ReadAllText(full) : "(missing)";
+            // A checkout with CRLF line ends (core.autocrlf) holds the same content.
+            var actual = File.Exists(full) ? File.ReadAllText(full).Replace("\r\n", "\n", StringComparison.Ordinal) : "(missing)";
             if (actual != expected) stale.Add(path);
         }
         Assert.True(stale.Count == 0,

@@ -76,6 +76,14 @@ public class DumpTests
     }
 
     [Fact]
+    public void Private_elements_are_named_from_the_private_dictionary_through_their_creator()
+    {
+        var file = DicomFile.Open(Path.Combine(PydicomCorpus.CorpusFolder, "CT_small.dcm"));
+        var line = Lines(DicomDumper.DumpToString(file.Dataset)).Single(l => l.StartsWith("(0009,1001)", StringComparison.Ordinal));
+        Assert.DoesNotContain("Unknown", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Meta_group_is_printed_first_under_its_own_header()
     {
         var meta = new DicomDataset().AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, DicomTransferSyntax.RLELossless.Uid);
@@ -84,7 +92,7 @@ public class DumpTests
         DicomDumper.Dump(meta, ds, DicomTransferSyntax.RLELossless, writer);
         var lines = Lines(writer.ToString());
         Assert.Equal("# Dicom-Meta-Information-Header", lines[1]);
-        Assert.StartsWith("(0002,0010) UI [1.2.840.10008.1.2.5]", lines[3], StringComparison.Ordinal);
+        Assert.StartsWith("(0002,0010) UI =RLELossless", lines[3], StringComparison.Ordinal);
         Assert.Equal("# Dicom-Data-Set", lines[4]);
         Assert.Equal("# Used TransferSyntax: RLE Lossless", lines[5]);
     }

@@ -66,6 +66,43 @@ public class FuzzTests
     }
 
     [Fact]
+    public void Mutated_files_opened_from_disk_with_lazy_values_only_raise_the_format_exception()
+    {
+        var dir = Directory.CreateTempSubdirectory("agent-fuzz-").FullName;
+        try
+        {
+            var seeds = Corpus.Files.Where(f => f.EndsWith(".dcm", StringComparison.Ordinal))
+                .Select(f => File.ReadAllBytes(Corpus.Path(f))).Where(b => b.Length < 100_000).ToArray();
+            var random = new Random(Seed + 1);
+            var options = new DicomReaderOptions { LargeValueThreshold = 128, MaxDecompressedLength = 16 << 20 };
+            var path = Path.Combine(dir, "case.dcm");
+            var failures = new List<string>();
+            for (int i = 0; i < 500 && failures.Count < 10; i++)
+            {
+                var (bytes, what) = Mutator.Mutate(seeds[random.Next(seeds.Length)], random);
+                File.WriteAllBytes(path, bytes);
+                using var cts = new CancellationTokenSource(CaseTimeout);
+                try
+                {
+                    Touch(DicomFile.Open(path, options, cts.Token).Dataset);
+                }
+                catch (DicomFormatException)
+                {
+                }
+                catch (Exception ex)
+                {
+                    failures.Add($"case {i} ({what}): {ex.GetType().Name}: {ex.Message}\n{ex.StackTrace}");
+                }
+            }
+            Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Deeply_nested_undefined_length_items_are_rejected_not_overflowing_the_stack()
     {
         var b = new DicomBytes();

@@ -33,6 +33,14 @@ public class JsonReaderTests
         Assert.Equal("Müller^Jürgen", ds.GetString(DicomTags.PatientName));
     }
 
+    [Fact]
+    public void A_qido_style_array_reads_as_several_datasets()
+    {
+        var all = DicomJsonReader.ReadAll("""[{"00100020":{"vr":"LO","Value":["A"]}},{"00100020":{"vr":"LO","Value":["B"]}}]"""u8.ToArray());
+        Assert.Equal(["A", "B"], all.Select(d => d.GetString(new DicomTag(0x00100020))));
+        Assert.Throws<DicomFormatException>(() => DicomJsonReader.Read("[{},{}]"));
+    }
+
     [Theory]
     [InlineData("[1,2")]
     [InlineData("""{"0010":{"vr":"PN"}}""")]
@@ -51,5 +59,41 @@ public class JsonReaderTests
         var json = string.Concat(Enumerable.Repeat("""{"00081140":{"vr":"SQ","Value":[""", 500)) + "{}" +
             string.Concat(Enumerable.Repeat("]}}", 500));
         Assert.Throws<DicomFormatException>(() => DicomJsonReader.Read(json));
+    }
+}
+
+public class JsonReaderFuzzTests
+{
+    [Fact]
+    public void Thousands_of_mutated_json_documents_read_or_fail_with_the_format_exception_only()
+    {
+        var file = DicomFile.Open(Path.Combine(PydicomCorpus.CorpusFolder, "CT_small.dcm"));
+        var json = DicomJsonWriter.WriteToString(file.Dataset, new DicomJsonOptions { BulkDataUriHandler = _ => "bulk", BulkDataThreshold = 16 });
+        var options = new DicomJsonReaderOptions { BulkDataResolver = (_, _, _) => DicomBuffer.Empty };
+        const string alphabet = "{}[]\":,0123456789ABCDEFnulltrue-.eE\\ SQPNUSDSISATOBvrValue";
+        var random = new Random(424242);
+        int read = 0, rejected = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var chars = json.ToCharArray().ToList();
+            for (int m = random.Next(1, 6); m > 0; m--)
+            {
+                int at = random.Next(chars.Count);
+                switch (random.Next(3))
+                {
+                    case 0: chars[at] = alphabet[random.Next(alphabet.Length)]; break;
+                    case 1: chars.RemoveAt(at); break;
+                    default: chars.Insert(at, alphabet[random.Next(alphabet.Length)]); break;
+                }
+            }
+            try
+            {
+                var ds = DicomJsonReader.Read(new string(chars.ToArray()), options);
+                _ = DicomJsonWriter.WriteToString(ds);
+                read++;
+            }
+            catch (DicomFormatException) { rejected++; }
+        }
+        Assert.True(read > 0 && rejected > 0, $"read {read}, rejected {rejected}");
     }
 }

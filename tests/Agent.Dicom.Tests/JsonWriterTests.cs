@@ -114,3 +114,19 @@ public class JsonWriterTests
         Assert.Equal(expected, Attr(ds, 0x00280030).GetProperty("Value")[0].GetRawText());
     }
 }
+
+public class JsonWriterLazyBulkTests
+{
+    [Fact]
+    public void Lazy_bulk_values_become_uris_or_are_skipped_without_reading_the_file()
+    {
+        var path = Path.GetTempFileName();
+        File.Copy(Path.Combine(PydicomCorpus.CorpusFolder, "CT_small.dcm"), path, overwrite: true);
+        var file = DicomFile.Open(path, new Agent.Dicom.IO.DicomReaderOptions { LargeValueThreshold = 1024 });
+        File.Delete(path); // any attempt to load a lazy value now fails
+        var withUris = DicomJsonWriter.WriteToString(file.Dataset, new DicomJsonOptions { BulkDataUriHandler = i => $"bulk/{i.Tag.ToHex()}" });
+        Assert.Contains("\"BulkDataURI\":\"bulk/7FE00010\"", withUris, StringComparison.Ordinal);
+        var skipped = DicomJsonWriter.WriteToString(file.Dataset, new DicomJsonOptions { SkipUnloadedBulkData = true });
+        Assert.Contains("\"7FE00010\":{\"vr\":\"OW\"}", skipped, StringComparison.Ordinal);
+    }
+}

@@ -72,7 +72,9 @@ public class PixelDataTests
         {
             Assert.Equal(masks[f].Select(b => (int)b), px.ReadFrameAsInt32(f));
             var frame = px.GetFrame(f).Span;
+            Assert.Equal(2, frame.Length);
             Assert.Equal(masks[f][0], frame[0] & 1);
+            Assert.Equal(masks[f][8], frame[1]); // bit 8 is the frame's last pixel; the rest of the byte stays clear
         }
     }
 
@@ -159,5 +161,81 @@ public class PixelDataTests
         var px = DicomPixelData.Create(ds, DicomTransferSyntax.EncapsulatedUncompressedExplicitVRLittleEndian);
         Assert.Equal([1, 2], px.ReadFrameAsInt32(0));
         Assert.Equal([3, 4], px.ReadFrameAsInt32(1));
+    }
+}
+
+public class PixelAttributeFuzzTests
+{
+    private static readonly DicomTag[] Attributes =
+    [
+        new(0x00280002), new(0x00280006), new(0x00280008), new(0x00280010), new(0x00280011),
+        new(0x00280100), new(0x00280101), new(0x00280102), new(0x00280103),
+    ];
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Random_pixel_attributes_give_pixels_or_the_format_exception_never_another_error(bool rle)
+    {
+        var random = new Random(rle ? 11 : 7);
+        int[] interesting = [0, 1, 2, 3, 4, 7, 8, 12, 15, 16, 17, 31, 32, 33, 64, 255, 4096, 65535];
+        int ok = 0, rejected = 0;
+        for (int i = 0; i < 3000; i++)
+        {
+            var ds = new DicomDataset();
+            DicomPixelData.SetFrames(ds, 4, 4, new[] { new ushort[16], new ushort[16] }, bitsStored: 12);
+            if (rle) ds = DicomPixelData.EncodeRle(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+            for (int m = random.Next(1, 4); m > 0; m--)
+            {
+                var tag = Attributes[random.Next(Attributes.Length)];
+                var value = interesting[random.Next(interesting.Length)];
+                if (tag == new DicomTag(0x00280008)) ds.AddOrUpdate(tag, DicomVR.IS, value.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                else ds.AddOrUpdate(tag, DicomVR.US, (ushort)value);
+            }
+            try
+            {
+                var px = DicomPixelData.Create(ds, rle ? DicomTransferSyntax.RLELossless : DicomTransferSyntax.ExplicitVRLittleEndian);
+                for (int f = 0; f < Math.Min(px.NumberOfFrames, 3); f++) _ = px.ReadFrameAsDouble(f);
+                ok++;
+            }
+            catch (DicomFormatException) { rejected++; }
+        }
+        Assert.True(ok > 0 && rejected > 0, $"ok {ok}, rejected {rejected}");
+    }
+}
+
+public class PixelModalityAndFloatTests
+{
+    [Fact]
+    public void Modality_lut_sequence_maps_stored_values_and_clamps_outside_the_table()
+    {
+        var ds = new DicomDataset();
+        DicomPixelData.SetFrames(ds, 1, 4, new[] { new short[] { -10, -2, 0, 100 } }, bitsStored: 16);
+        var lut = new DicomDataset()
+            .AddOrUpdate(DicomTags.LUTDescriptor, DicomVR.SS, (short)3, (short)-2, (short)16)
+            .AddOrUpdate(DicomTags.LUTData, DicomVR.US, (ushort)100, (ushort)200, (ushort)300);
+        ds.AddOrUpdate(DicomTags.ModalityLUTSequence, lut);
+        ds.AddOrUpdate(DicomTags.RescaleSlope, DicomVR.DS, "1000");
+        var px = DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal([100f, 100f, 300f, 300f], px.ReadFrameAsRealValues(0));
+    }
+
+    [Fact]
+    public void Float_pixel_data_of_parametric_maps_reads_as_real_numbers()
+    {
+        var values = new[] { 0.5f, -1.25f, float.MaxValue, 3f };
+        var ds = new DicomDataset()
+            .AddOrUpdate(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)1)
+            .AddOrUpdate(DicomTags.Rows, DicomVR.US, (ushort)2)
+            .AddOrUpdate(DicomTags.Columns, DicomVR.US, (ushort)2)
+            .AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, (ushort)32)
+            .AddOrUpdate(DicomTags.FloatPixelData, DicomVR.OF, values);
+        var px = DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.True(px.IsFloat);
+        Assert.Equal(values, px.ReadFrameAsFloat(0));
+        Assert.Equal(values, px.ReadFrameAsRealValues(0));
+        Assert.Throws<DicomFormatException>(() => px.ReadFrameAsInt32(0));
+        ds.AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, (ushort)64);
+        Assert.Throws<DicomFormatException>(() => DicomPixelData.Create(ds, DicomTransferSyntax.ExplicitVRLittleEndian));
     }
 }

@@ -299,3 +299,77 @@ public class ReaderImplicitVRTests
         Assert.Contains("undefined length", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class ReaderUndefinedLengthTests
+{
+    [Fact]
+    public void Implicit_undefined_length_is_a_sequence_even_when_the_private_dictionary_says_ob()
+    {
+        var b = new DicomBytes();
+        b.Implicit(0x00290010, "SIEMENS CSA HEADER");
+        b.Tag(0x00291010).U32(0xFFFFFFFF).Item().Implicit(0x00291008, "AB").ItemEnd().SequenceEnd();
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian);
+        Assert.IsType<DicomSequence>(ds.GetItem(new DicomTag(0x00291010)));
+    }
+
+    [Fact]
+    public void Explicit_un_of_a_known_public_sequence_is_parsed_as_that_sequence()
+    {
+        var item = new DicomBytes().Implicit(0x00081150, "1.2\0").ToArray();
+        var content = new DicomBytes().Item((uint)item.Length).Raw(item).ToArray();
+        var b = new DicomBytes().Explicit(0x00081140, "UN", content);
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal("1.2", ds.GetFirstItem(new DicomTag(0x00081140))!.GetString(new DicomTag(0x00081150)));
+    }
+
+    [Fact]
+    public void Explicit_un_of_a_known_public_tag_gets_the_dictionary_vr()
+    {
+        var ds = DicomReader.ReadDataset(new DicomBytes().Explicit(0x00280010, "UN", [0, 2]).ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Same(DicomVR.US, ds.GetItem(new DicomTag(0x00280010))!.VR);
+        Assert.Equal((ushort)512, ds.GetNumber<ushort>(new DicomTag(0x00280010)));
+    }
+}
+
+public class ReaderOrderTests
+{
+    [Fact]
+    public void Elements_out_of_order_are_sorted_and_the_last_duplicate_wins()
+    {
+        var b = new DicomBytes().Explicit(0x00100020, "LO", "ID").Explicit(0x00080060, "CS", "CT").Explicit(0x00100020, "LO", "I2")
+            .Explicit(0x00080050, "SH", "AC");
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        Assert.Equal([0x00080050u, 0x00080060u, 0x00100020u], ds.Select(i => i.Tag.Value));
+        Assert.Equal("I2", ds.GetString(new DicomTag(0x00100020)));
+    }
+
+    [Fact]
+    public void Many_elements_in_descending_order_parse_without_quadratic_cost()
+    {
+        var b = new DicomBytes();
+        for (uint i = 200_000; i > 0; i--) b.Implicit(0x00290000 | (i % 0xFF00 + 0x100) | ((i / 0xFF00) << 17), []);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ImplicitVRLittleEndian, null, cts.Token);
+        Assert.True(ds.Count > 100_000);
+        Assert.True(ds.Zip(ds.Skip(1)).All(p => p.First.Tag < p.Second.Tag));
+    }
+}
+
+public class ReaderClampTests
+{
+    [Fact]
+    public void A_sequence_longer_than_its_enclosing_item_is_clamped_to_the_item()
+    {
+        var inner = new DicomBytes().Item(12).Explicit(0x00081150, "UI", "1.2\0").ToArray();
+        var innerSeq = new DicomBytes().Tag(0x00081199).Ascii("SQ").U16(0).U32(1000).Raw(inner).ToArray();
+        var b = new DicomBytes();
+        b.Tag(0x00081140).Ascii("SQ").U16(0).U32(0xFFFFFFFF);
+        b.Item((uint)innerSeq.Length).Raw(innerSeq);
+        b.SequenceEnd();
+        b.Explicit(0x00100010, "PN", "A^B ");
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        var item = ds.GetFirstItem(new DicomTag(0x00081140))!;
+        Assert.Equal("1.2", item.GetFirstItem(new DicomTag(0x00081199))!.GetString(new DicomTag(0x00081150)));
+        Assert.Equal("A^B", ds.GetString(DicomTags.PatientName));
+    }
+}

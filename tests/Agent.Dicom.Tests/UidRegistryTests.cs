@@ -52,4 +52,28 @@ public sealed class UidRegistryTests
         Assert.Equal(DicomUids.All.Count, DicomUids.All.Select(u => u.Uid).Distinct(StringComparer.Ordinal).Count());
         Assert.All(DicomUids.All, u => Assert.True(u.Uid.Length <= 64 && !u.Uid.EndsWith('.'), u.Uid));
     }
+
+    [Theory]
+    [InlineData("1.2.840.10008.5.1.4.1.1.2", true)]          // CT Image Storage
+    [InlineData("1.2.840.10008.5.1.4.1.1.66.4", true)]       // Segmentation Storage
+    [InlineData("1.2.840.10008.5.1.4.1.1.88.34", true)]      // Comprehensive 3D SR Storage
+    [InlineData("1.2.840.10008.5.1.4.1.1.1.1", true)]        // Digital X-Ray Image Storage - For Presentation
+    [InlineData("1.2.840.10008.5.1.4.38.1", true)]           // Hanging Protocol Storage
+    [InlineData("1.2.840.10008.1.1", false)]                 // Verification
+    [InlineData("1.2.840.10008.1.20.1", false)]              // Storage Commitment Push Model
+    [InlineData("1.2.840.10008.1.3.10", false)]              // Media Storage Directory (DICOMDIR)
+    [InlineData("1.2.840.10008.5.1.4.1.2.2.1", false)]       // Study Root Q/R Find
+    [InlineData("1.2.3.4", false)]
+    public void Storage_SOP_classes_are_recognised_from_the_registry(string uid, bool storage)
+    {
+        Assert.Equal(storage, DicomUids.IsStorageSopClass(uid));
+    }
+
+    [Fact]
+    public void The_storage_list_holds_current_classes_only()
+    {
+        Assert.True(DicomUids.StorageSopClasses.Count > 100);
+        Assert.Contains(DicomUids.SegmentationStorage, DicomUids.StorageSopClasses);
+        Assert.DoesNotContain(DicomUids.StorageSopClasses, u => u.IsRetired);
+    }
 }

@@ -156,4 +156,24 @@ public sealed class ValuesDateTimeTests
         Assert.Equal(2024, from!.Value.DateTime.Year);
         Assert.Null(to);
     }
+
+    [Fact]
+    public void Date_times_parse_directly_to_a_point_in_time()
+    {
+        Assert.True(DicomDateTime.TryParseDateTime("20240315123045", TimeSpan.FromHours(2), out var local));
+        Assert.Equal(new DateTimeOffset(2024, 3, 15, 12, 30, 45, TimeSpan.FromHours(2)), local);
+        Assert.True(DicomDateTime.TryParseDateTime("20240315123045+0000", TimeSpan.FromHours(2), out var utc));
+        Assert.Equal(TimeSpan.Zero, utc.Offset);
+        Assert.False(DicomDateTime.TryParseDateTime("2024-03-15", TimeSpan.Zero, out _));
+    }
+
+    [Fact]
+    public void Study_date_and_time_combine_into_one_value()
+    {
+        Assert.True(DicomDateTime.TryCombine("20240315", "123045.5", out var both));
+        Assert.Equal(new DateTime(2024, 3, 15, 12, 30, 45, 500), both);
+        Assert.True(DicomDateTime.TryCombine("20240315", null, out var dateOnly));
+        Assert.Equal(new DateTime(2024, 3, 15), dateOnly);
+        Assert.False(DicomDateTime.TryCombine("", "1230", out _));
+    }
 }

@@ -95,3 +95,81 @@ public sealed class ValuesValidatorTests
         }
     }
 }
+
+public sealed class ValuesDatasetValidatorTests
+{
+    [Fact]
+    public void Value_counts_are_checked_against_the_dictionary_VM()
+    {
+        Assert.Empty(DicomValueValidator.ValidateElement(DicomTags.ImageOrientationPatient, DicomVR.DS, "1\\0\\0\\0\\1\\0"));
+        var problems = DicomValueValidator.ValidateElement(DicomTags.ImageOrientationPatient, DicomVR.DS, "1\\0\\0\\0\\1");
+        Assert.Equal("5 value(s), but the VM of ImageOrientationPatient is 6", Assert.Single(problems));
+        Assert.Empty(DicomValueValidator.ValidateElement(DicomTags.ImageOrientationPatient, DicomVR.DS, ""));
+    }
+
+    [Fact]
+    public void A_VR_the_dictionary_does_not_allow_is_reported()
+    {
+        var problems = DicomValueValidator.ValidateElement(DicomTags.PatientName, DicomVR.LO, "Doe^John");
+        Assert.Contains(problems, p => p.Contains("PS3.6 gives PN", StringComparison.Ordinal));
+        Assert.Empty(DicomValueValidator.ValidateElement(DicomTags.PatientName, DicomVR.UN, "Doe^John"));
+    }
+
+    [Fact]
+    public void A_dataset_is_checked_down_into_sequence_items_with_paths()
+    {
+        var item = new DicomDataset().AddOrUpdate(DicomTags.ReferencedSOPInstanceUID, DicomVR.UI, "1.2.03");
+        var ds = new DicomDataset().AddOrUpdate(DicomTags.StudyDate, DicomVR.DA, "2024-01-01");
+        ds.AddOrUpdate(new DicomSequence(DicomTags.ReferencedSeriesSequence, [new DicomDataset(), item]));
+        ds.AddOrUpdate(new DicomElement(DicomTags.Rows, DicomVR.US, DicomBuffer.From(new byte[] { 1, 0, 2, 0 })));
+        ds.AddOrUpdate(new DicomElement(DicomTags.Columns, DicomVR.US, DicomBuffer.From(new byte[] { 1, 0, 2 })));
+        var problems = DicomValueValidator.Validate(ds).Select(p => p.ToString()).ToArray();
+        Assert.Contains("(0008,0020): DA value '2024-01-01' is not YYYYMMDD", problems);
+        Assert.Contains(problems, p => p.StartsWith("(0008,1115)[1].(0008,1155): ", StringComparison.Ordinal) && p.Contains("leading zero", StringComparison.Ordinal));
+        Assert.Contains("(0028,0010): 2 value(s), but the VM of Rows is 1", problems);
+        Assert.Contains("(0028,0011): US value is 3 bytes, not a multiple of 2", problems);
+        Assert.Equal(4, problems.Length);
+    }
+
+    [Fact]
+    public void A_valid_dataset_has_no_problems()
+    {
+        var ds = new DicomDataset()
+            .AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192")
+            .AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "Müller^Jürgen=王^小東")
+            .AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, DicomUidGenerator.Create())
+            .AddOrUpdate(DicomTags.PixelSpacing, DicomVR.DS, DicomNumber.FormatDecimal(0.7031), DicomNumber.FormatDecimal(0.7031));
+        Assert.Empty(DicomValueValidator.Validate(ds));
+    }
+}
+
+public sealed class ValuesFuzzTests
+{
+    [Fact]
+    public void Try_parsers_never_throw_on_random_text()
+    {
+        var random = new Random(99);
+        const string alphabet = "0123456789+-.:eE \\/Tn\u0000\u00e9\u0663";
+        for (var i = 0; i < 20000; i++)
+        {
+            var chars = new char[random.Next(0, 28)];
+            for (var j = 0; j < chars.Length; j++) chars[j] = alphabet[random.Next(alphabet.Length)];
+            var s = new string(chars);
+            _ = DicomDateTime.TryParseDate(s, out _);
+            _ = DicomDateTime.TryParseTime(s, out _);
+            _ = DicomDateTime.TryParseDateTime(s, out _);
+            _ = DicomDateTime.TryParseDateTime(s, TimeSpan.Zero, out _);
+            _ = DicomDateTime.TryParseDateRange(s, out _, out _);
+            _ = DicomDateTime.TryParseTimeRange(s, out _, out _);
+            _ = DicomDateTime.TryParseDateTimeRange(s, out _, out _);
+            _ = DicomDateTime.TryParseOffset(s, out _);
+            _ = DicomDateTime.TryCombine(s, s, out _);
+            _ = DicomNumber.TryParseDecimal(s, out _);
+            _ = DicomNumber.TryParseInteger(s, out _);
+            _ = DicomUidGenerator.IsValid(s);
+            _ = DicomDictionary.TryParseTag(s, out _);
+            try { _ = DicomValueMultiplicity.Parse(s); }
+            catch (DicomFormatException) { }   // the documented failure
+        }
+    }
+}

@@ -24,7 +24,7 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(11112, settings.Dicom.Port);
         Assert.Equal(Path.Combine(_home, "data"), settings.DataFolder);
         Assert.True(settings.Database.IsEmbedded);
-        Assert.Equal(Path.Combine(_home, "data", "pg"), settings.EmbeddedDatabaseFolder);
+        Assert.Equal(Path.Combine(_home, "data", "postgres"), settings.EmbeddedDatabaseFolder);
         Assert.Equal(DuplicatePolicy.KeepFirst, settings.Storage.DuplicatePolicy);
     }
 
@@ -44,6 +44,9 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(fromCode.Storage.MinFreeSpaceMB, fromFile.Storage.MinFreeSpaceMB);
         Assert.Equal(fromCode.Storage.DuplicatePolicy, fromFile.Storage.DuplicatePolicy);
         Assert.Equal(fromCode.Database.ConnectionString, fromFile.Database.ConnectionString);
+        Assert.Equal(fromCode.Jobs.Workers, fromFile.Jobs.Workers);
+        Assert.Equal(fromCode.Jobs.LeaseSeconds, fromFile.Jobs.LeaseSeconds);
+        Assert.Equal(fromCode.Jobs.PollSeconds, fromFile.Jobs.PollSeconds);
     }
 
     [Fact]

@@ -18,8 +18,8 @@ public sealed class HostStartupTests
         await host.StartAsync();
         try
         {
-            var database = host.Services.GetRequiredService<AgentDatabase>();
-            Assert.Contains(Path.Combine(home.Path, "data", "pg"), database.Description, StringComparison.Ordinal);
+            var database = host.Services.GetRequiredService<DatabaseAccess>();
+            Assert.Contains(Path.Combine(home.Path, "data", "postgres"), database.Description, StringComparison.Ordinal);
             await using var connection = new NpgsqlConnection(database.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT count(*) FROM schema_migrations", connection);

@@ -151,7 +151,7 @@ public sealed class InstanceIndexTests(PostgresFixture pg) : DatabaseTestBase(pg
         var index = new InstanceIndex(DataSource);
         var (study, series) = (Uid(), Uid());
         await index.IndexInstanceAsync(Record(study, series, Uid()), DuplicatePolicy.KeepFirst, default);
-        await ExecAsync("UPDATE series SET last_received_at = now() - interval '1 hour'");
+        await ExecAsync("UPDATE instances SET received_at = now() - interval '1 hour'");
 
         var quiet = await index.GetQuietUnroutedSeriesAsync(TimeSpan.FromMinutes(1), 10, default);
         var s = Assert.Single(quiet, x => x.SeriesInstanceUid == series);

@@ -62,6 +62,26 @@ public sealed class ProvenanceTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task Completing_a_job_records_its_outputs_and_deliveries_in_the_same_transaction()
+    {
+        var jobs = new JobQueue(DataSource);
+        var id = (await jobs.EnqueueAsync(new JobRequest { Kind = "segment", IdempotencyKey = "with-outputs-" + Guid.NewGuid() }, default)).Id;
+        var stale = await jobs.TryLeaseAsync("first", Lease, null, default);
+        await ExecAsync($"UPDATE jobs SET lease_expires_at = now() - interval '1 second' WHERE id = {id}");
+        var current = await jobs.TryLeaseAsync("second", Lease, null, default);
+        var produced = new ProducedOutput(Output("SEG", ".903.1", null, null, null), ["PACS", "ARCHIVE"]);
+
+        // The attempt whose lease was reclaimed records nothing, not even its outputs.
+        Assert.False(await jobs.CompleteAsync(stale!, new JobOutcome { Outputs = [produced] }, default));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM outputs WHERE sop_instance_uid = '{Study}.903.1'"));
+
+        Assert.True(await jobs.CompleteAsync(current!, new JobOutcome { Outputs = [produced] }, default));
+
+        Assert.Equal(id, await ScalarAsync($"SELECT job_id FROM outputs WHERE sop_instance_uid = '{Study}.903.1'"));
+        Assert.Equal("ARCHIVE,PACS", await ScalarAsync($"SELECT string_agg(d.destination, ',' ORDER BY d.destination) FROM deliveries d JOIN outputs o ON o.id = d.output_id WHERE o.sop_instance_uid = '{Study}.903.1'"));
+    }
+
+    [Fact]
     public async Task An_output_recorded_twice_by_a_rerun_job_keeps_one_row()
     {
         var outputs = new OutputRepository(DataSource);

@@ -6,9 +6,6 @@ namespace Agent.Dicom.Generator;
 /// </summary>
 internal static class DictionaryRenderer
 {
-    // Methods of a few hundred statements keep the JIT fast; one giant initializer is slow to compile at startup.
-    private const int EntriesPerMethod = 400;
-
     internal sealed record Row(TagPattern Tag, string[] VRs, string VRText, string VM, string Keyword, string Name, bool IsRetired);
 
     public static IReadOnlyList<Row> Read(string tsv)
@@ -39,28 +36,13 @@ internal static class DictionaryRenderer
             .Line("public static partial class DicomDictionary")
             .Line("{")
             .Line($"    private const int GeneratedEntryCount = {rows.Count};").Line()
-            .Line("    private static DicomDictionaryEntry[] CreateGeneratedEntries()")
-            .Line("    {")
-            .Line("        var e = new DicomDictionaryEntry[GeneratedEntryCount];");
-        var methods = (rows.Count + EntriesPerMethod - 1) / EntriesPerMethod;
-        for (var m = 0; m < methods; m++) w.Line($"        Fill{m}(e);");
-        w.Line("        return e;").Line("    }");
-        for (var m = 0; m < methods; m++)
-        {
-            w.Line().Line($"    private static void Fill{m}(DicomDictionaryEntry[] e)").Line("    {");
-            for (var i = m * EntriesPerMethod; i < Math.Min(rows.Count, (m + 1) * EntriesPerMethod); i++)
-            {
-                var r = rows[i];
-                w.Line($"        e[{i}] = new({CSharp.Hex8(r.Tag.Tag)}, {CSharp.Hex8(r.Tag.Mask)}, GeneratedVRs.{VRs.FieldName(r.VRs)}, " +
-                       $"{CSharp.Literal(r.VM)}, {CSharp.Literal(r.Keyword)}, {CSharp.Literal(r.Name)}, {CSharp.Bool(r.IsRetired)});");
-            }
-            w.Line("    }");
-        }
-        w.Line().Line("    /// <summary>Shared VR arrays, one per combination used (never mutate them).</summary>")
-            .Line("    private static class GeneratedVRs")
-            .Line("    {");
-        VRs.WriteFields(w, rows.Select(r => r.VRs));
-        w.Line("    }").Line("}");
+            .Line("    // One entry per line: tag|mask|VRs ('/'-separated)|VM|keyword|name|R when retired; '-' marks an empty field.")
+            .Line("    // A table parsed once at startup costs a few milliseconds; the same data as 5,000 constructor calls costs")
+            .Line("    // hundreds of milliseconds of JIT time.")
+            .Line("    private const string GeneratedTable = \"\"\"");
+        foreach (var r in rows)
+            w.Line("        " + Table.Row(CSharp.Hex8(r.Tag.Tag)[2..], CSharp.Hex8(r.Tag.Mask)[2..], Table.VRs(r.VRs), r.VM, Table.OrDash(r.Keyword), Table.OrDash(r.Name), r.IsRetired ? "R" : "-"));
+        w.Line("        \"\"\";").Line("}");
         return w.ToString();
     }
 
@@ -71,7 +53,8 @@ internal static class DictionaryRenderer
             .Line("/// <summary>")
             .Line("/// A constant for every keyword of the PS3.6 data dictionary. Repeating-group tags such as (60xx,3000)")
             .Line("/// OverlayData carry the first group of their range (0x6000); add the group offset for others, or match")
-            .Line("/// them with <see cref=\"DicomDictionaryEntry.Matches\"/>.")
+            .Line("/// them with <see cref=\"DicomDictionaryEntry.Matches\"/>. Properties rather than fields: 5,000 static fields")
+            .Line("/// would cost a large static constructor at first use; these are inlined to a constant.")
             .Line("/// </summary>")
             .Line("public static partial class DicomTags")
             .Line("{");
@@ -83,7 +66,7 @@ internal static class DictionaryRenderer
             var retired = r.IsRetired ? " (retired)" : "";
             var masked = r.Tag.IsMasked ? " Repeating group: value is the base of the range." : "";
             w.Line($"    /// <summary>{r.Tag.Display} {CSharp.Xml(r.Name)}{retired}, VR {r.VRText}, VM {r.VM}.{masked}</summary>")
-             .Line($"    public static readonly DicomTag {r.Keyword} = new({CSharp.Hex8(r.Tag.Tag)});");
+             .Line($"    public static DicomTag {r.Keyword} => new({CSharp.Hex8(r.Tag.Tag)});");
         }
         w.Line("}");
         return w.ToString();

@@ -9,8 +9,6 @@ namespace Agent.Dicom.Generator;
 /// </summary>
 internal static class PrivateDictionaryRenderer
 {
-    private const int EntriesPerMethod = 400;
-
     internal sealed record Row(string Creator, TagPattern Tag, string[] VRs, string VM, string Name);
 
     public static IReadOnlyList<Row> Read(string tsv)
@@ -41,28 +39,11 @@ internal static class PrivateDictionaryRenderer
             .Line("public static partial class DicomDictionary")
             .Line("{")
             .Line($"    private const int GeneratedPrivateEntryCount = {rows.Count};").Line()
-            .Line("    private static PrivateEntry[] CreateGeneratedPrivateEntries()")
-            .Line("    {")
-            .Line("        var e = new PrivateEntry[GeneratedPrivateEntryCount];");
-        var methods = (rows.Count + EntriesPerMethod - 1) / EntriesPerMethod;
-        for (var m = 0; m < methods; m++) w.Line($"        FillPrivate{m}(e);");
-        w.Line("        return e;").Line("    }");
-        for (var m = 0; m < methods; m++)
-        {
-            w.Line().Line($"    private static void FillPrivate{m}(PrivateEntry[] e)").Line("    {");
-            for (var i = m * EntriesPerMethod; i < Math.Min(rows.Count, (m + 1) * EntriesPerMethod); i++)
-            {
-                var r = rows[i];
-                w.Line($"        e[{i}] = new({CSharp.Literal(r.Creator)}, new({CSharp.Hex8(r.Tag.Tag)}, {CSharp.Hex8(r.Tag.Mask)}, " +
-                       $"GeneratedPrivateVRs.{VRs.FieldName(r.VRs)}, {CSharp.Literal(r.VM)}, \"\", {CSharp.Literal(r.Name)}, false));");
-            }
-            w.Line("    }");
-        }
-        w.Line().Line("    /// <summary>Shared VR arrays, one per combination used (never mutate them).</summary>")
-            .Line("    private static class GeneratedPrivateVRs")
-            .Line("    {");
-        VRs.WriteFields(w, rows.Select(r => r.VRs));
-        w.Line("    }").Line("}");
+            .Line("    // One entry per line: creator|tag|mask|VRs ('/'-separated)|VM|name. Parsed on the first private lookup.")
+            .Line("    private const string GeneratedPrivateTable = \"\"\"");
+        foreach (var r in rows)
+            w.Line("        " + Table.Row(r.Creator, CSharp.Hex8(r.Tag.Tag)[2..], CSharp.Hex8(r.Tag.Mask)[2..], Table.VRs(r.VRs), r.VM, r.Name));
+        w.Line("        \"\"\";").Line("}");
         return w.ToString();
     }
 }

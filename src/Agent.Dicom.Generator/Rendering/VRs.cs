@@ -18,12 +18,6 @@ internal static class VRs
         return codes;
     }
 
-    /// <summary>Name of the shared array field holding these VRs, e.g. ["OB","OW"] -> "OBorOW", [] -> "None".</summary>
-    public static string FieldName(string[] codes) => codes.Length == 0 ? "None" : string.Join("or", codes);
-
-    public static string Initializer(string[] codes) =>
-        "[" + string.Join(", ", codes.Select(c => "DicomVR." + c)) + "]";
-
     public static void ValidateVM(string vm, string where)
     {
         // PS3.6 forms: "1", "1-3", "1-n", "2-2n", "3-n".
@@ -32,12 +26,5 @@ internal static class VRs
                  (parts.Length == 1 || (parts[1].Length > 0 && (parts[1].All(char.IsAsciiDigit) ||
                   (parts[1][^1] == 'n' && parts[1][..^1].All(char.IsAsciiDigit)))));
         if (!ok) throw new FormatException($"{where}: invalid VM '{vm}'");
-    }
-
-    /// <summary>One shared array field per distinct combination, in a stable order.</summary>
-    public static void WriteFields(CSharp.Writer w, IEnumerable<string[]> used)
-    {
-        foreach (var vrs in used.DistinctBy(FieldName).OrderBy(FieldName, StringComparer.Ordinal))
-            w.Line($"        public static readonly DicomVR[] {FieldName(vrs)} = {Initializer(vrs)};");
     }
 }

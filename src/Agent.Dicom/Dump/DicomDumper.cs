@@ -62,7 +62,7 @@ public static class DicomDumper
             switch (item)
             {
                 case DicomSequence sequence:
-                    Line(writer, depth, item.Tag, "SQ", $"(Sequence with undefined length #={sequence.Items.Count})", "u/l", 1, Name(item.Tag));
+                    Line(writer, depth, item.Tag, "SQ", $"(Sequence with undefined length #={sequence.Items.Count})", "u/l", 1, Name(dataset, item.Tag));
                     foreach (var child in sequence.Items)
                     {
                         Line(writer, depth + 1, DicomTag.Item, "na", $"(Item with undefined length #={child.Count})", "u/l", 1, "Item");
@@ -76,7 +76,7 @@ public static class DicomDumper
                     break;
                 case DicomElement element:
                     var (value, vm) = DumpValues.Format(dataset, element, options.MaxValueLength);
-                    Line(writer, depth, item.Tag, item.VR.Code, value, element.Length.ToString(CultureInfo.InvariantCulture), vm, Name(item.Tag));
+                    Line(writer, depth, item.Tag, item.VR.Code, value, element.Length.ToString(CultureInfo.InvariantCulture), vm, Name(dataset, item.Tag));
                     break;
             }
         }
@@ -97,10 +97,16 @@ public static class DicomDumper
         Line(writer, depth, DicomTag.SequenceDelimitation, "na", "(SequenceDelimitationItem)", "0", 0, "SequenceDelimitationItem");
     }
 
-    private static string Name(DicomTag tag)
+    private static string Name(DicomTag tag) => Name(null, tag);
+
+    /// <summary>The PS3.6 keyword, or for a private element the private dictionary's, found through its creator.</summary>
+    private static string Name(DicomDataset? dataset, DicomTag tag)
     {
         var keyword = DicomDictionary.Keyword(tag);
         if (keyword.Length > 0) return keyword;
+        if (dataset is not null && tag.IsPrivate && !tag.IsPrivateCreator && dataset.GetString(tag.PrivateCreatorSlot) is { Length: > 0 } creator
+            && DicomDictionary.TryLookupPrivate(creator, tag, out var entry))
+            return entry.Keyword.Length > 0 ? entry.Keyword : entry.Name;
         if (tag.IsPrivateCreator) return "PrivateCreator";
         return tag.IsGroupLength ? "GenericGroupLength" : "Unknown Tag & Data";
     }

@@ -18,7 +18,9 @@ internal static class DumpValues
         if (vr.Kind == DicomVRKind.Sequence) return ("(unparsed sequence)", 1);
         if (vr.Kind == DicomVRKind.Binary) return Numbers(element, max);
         var text = dataset.DecodeText(element);
-        if (text.Length == 0 && vr != DicomVR.UI) return (Empty, 0);
+        if (text.Length == 0) return (Empty, 0);
+        // Registered UIDs print as "=Keyword", like dcmdump's "=CTImageStorage".
+        if (vr == DicomVR.UI && DicomUids.TryLookup(text, out var uid) && uid.Keyword.Length > 0) return ("=" + uid.Keyword, 1);
         int vm = vr.IsBackslashMultiValued ? text.Count(c => c == '\\') + 1 : 1;
         // Control characters would break the one-line-per-element layout.
         var printable = new StringBuilder(text.Length);

@@ -27,8 +27,8 @@ public sealed class DicomReaderOptions
     /// <summary>Most sequence items plus fragments in one parse (default 1,000,000).</summary>
     public int MaxItems { get; init; } = 1_000_000;
 
-    /// <summary>Most elements (at every nesting level) in one parse (default 4,000,000).</summary>
-    public int MaxTotalElements { get; init; } = 4_000_000;
+    /// <summary>Most elements (at every nesting level) in one parse (default 2,000,000; each costs about 150 bytes).</summary>
+    public int MaxTotalElements { get; init; } = 2_000_000;
 
     /// <summary>Most bytes a deflated dataset may inflate to (default 1 GiB): the guard against deflate bombs.</summary>
     public long MaxDecompressedLength { get; init; } = 1L << 30;

@@ -27,7 +27,15 @@ public static class DicomJsonReader
     public static DicomDataset Read(string json, DicomJsonReaderOptions? options = null)
         => Read(Encoding.UTF8.GetBytes(json), options);
 
+    /// <summary>Reads one dataset: a JSON object, or an array holding exactly one.</summary>
     public static DicomDataset Read(ReadOnlyMemory<byte> utf8Json, DicomJsonReaderOptions? options = null)
+    {
+        var all = ReadAll(utf8Json, options);
+        return all.Count == 1 ? all[0] : throw new DicomFormatException($"expected one dataset, the JSON holds {all.Count}");
+    }
+
+    /// <summary>Reads every dataset of a QIDO-RS / WADO-RS metadata answer (a JSON array), or a single object.</summary>
+    public static IReadOnlyList<DicomDataset> ReadAll(ReadOnlyMemory<byte> utf8Json, DicomJsonReaderOptions? options = null)
     {
         options ??= DicomJsonReaderOptions.Default;
         JsonDocument document;
@@ -42,13 +50,17 @@ public static class DicomJsonReader
         using (document)
         {
             var root = document.RootElement;
-            // QIDO-RS answers are an array of datasets; a single one may come wrapped the same way.
-            if (root.ValueKind == JsonValueKind.Array && root.GetArrayLength() == 1) root = root[0];
-            var dataset = new DicomDataset();
-            if (!HasCharacterSet(root) && HasNonAscii(root, 0))
-                dataset.AddOrUpdate(new DicomTag(0x00080005), DicomVR.CS, "ISO_IR 192");
-            ReadDataset(root, dataset, options);
-            return dataset;
+            var roots = root.ValueKind == JsonValueKind.Array ? root.EnumerateArray().ToList() : [root];
+            var datasets = new List<DicomDataset>(roots.Count);
+            foreach (var json in roots)
+            {
+                var dataset = new DicomDataset();
+                if (!HasCharacterSet(json) && HasNonAscii(json, 0))
+                    dataset.AddOrUpdate(DicomTags.SpecificCharacterSet, DicomVR.CS, "ISO_IR 192");
+                ReadDataset(json, dataset, options);
+                datasets.Add(dataset);
+            }
+            return datasets;
         }
     }
 
@@ -98,13 +110,15 @@ public static class DicomJsonReader
         {
             if (options.BulkDataResolver is not { } resolve)
                 throw new DicomFormatException($"attribute {tag} refers to bulk data at a URI and no resolver was given");
-            return new DicomElement(tag, vr, resolve(uri.GetString() ?? "", tag, vr));
+            if (uri.ValueKind != JsonValueKind.String) throw new DicomFormatException($"attribute {tag} BulkDataURI must be a string");
+            return new DicomElement(tag, vr, resolve(uri.GetString()!, tag, vr));
         }
         if (json.TryGetProperty("InlineBinary", out var inline))
         {
             if (inline.ValueKind != JsonValueKind.String || !inline.TryGetBytesFromBase64(out var bytes))
                 throw new DicomFormatException($"attribute {tag} InlineBinary is not base64");
-            return new DicomElement(tag, vr, DicomBuffer.From(DicomText.PadEven(bytes, vr.PaddingByte)));
+            // Kept byte for byte (the writer pads odd lengths when encoding), so JSON -> dataset -> JSON is exact.
+            return new DicomElement(tag, vr, DicomBuffer.From(bytes));
         }
         if (!json.TryGetProperty("Value", out var value) || value.ValueKind == JsonValueKind.Null)
             return vr == DicomVR.SQ ? new DicomSequence(tag) : new DicomElement(tag, vr, DicomBuffer.Empty);
@@ -141,8 +155,12 @@ public static class DicomJsonReader
             case JsonValueKind.Number:
                 return v.GetRawText();
             case JsonValueKind.Object when vr == DicomVR.PN:
-                string Group(string name) => v.TryGetProperty(name, out var g) && g.ValueKind == JsonValueKind.String ? g.GetString()! : "";
-                return (Group("Alphabetic") + "=" + Group("Ideographic") + "=" + Group("Phonetic")).TrimEnd('=');
+                // Groups up to the last one present, so "A=B=" written as three groups reads back as three.
+                string?[] groups = ["Alphabetic", "Ideographic", "Phonetic"];
+                for (int g = 0; g < groups.Length; g++)
+                    groups[g] = v.TryGetProperty(groups[g]!, out var p) && p.ValueKind is JsonValueKind.String or JsonValueKind.Null ? p.GetString() ?? "" : null;
+                int last = Array.FindLastIndex(groups, g => g is not null);
+                return string.Join('=', groups.Take(last + 1).Select(g => g ?? ""));
             default:
                 throw new DicomFormatException($"attribute {tag} ({vr}) has a {v.ValueKind} value");
         }

@@ -22,7 +22,7 @@ public sealed partial class DicomPixelData
         var bytes = new byte[PadEven((long)length * frames.Count)];
         for (int f = 0; f < frames.Count; f++) frames[f].AsSpan(0, length).CopyTo(bytes.AsSpan(f * length));
         SetAttributes(dataset, rows, columns, frames.Count, samplesPerPixel, 8, 8, signed: false);
-        dataset.AddOrUpdateBytes(PixelTags.PixelData, DicomVR.OB, bytes);
+        dataset.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OB, bytes);
     }
 
     /// <summary>
@@ -41,7 +41,7 @@ public sealed partial class DicomPixelData
                 if (frame[i] != 0) bytes[bit >> 3] |= (byte)(1 << (int)(bit & 7));
         }
         SetAttributes(dataset, rows, columns, frames.Count, 1, 1, 1, signed: false);
-        dataset.AddOrUpdateBytes(PixelTags.PixelData, DicomVR.OB, bytes);
+        dataset.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OB, bytes);
     }
 
     private static void SetWords<T>(DicomDataset dataset, int rows, int columns, IReadOnlyList<T[]> frames, int bitsStored, bool signed)
@@ -54,7 +54,7 @@ public sealed partial class DicomPixelData
             MemoryMarshal.AsBytes(frames[f].AsSpan(0, length)).CopyTo(bytes.AsSpan(2 * f * length));
         if (!BitConverter.IsLittleEndian) ByteSwap.InPlace(bytes, 2);
         SetAttributes(dataset, rows, columns, frames.Count, 1, 16, bitsStored, signed);
-        dataset.AddOrUpdateBytes(PixelTags.PixelData, DicomVR.OW, bytes);
+        dataset.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, bytes);
     }
 
     private static int CheckFrames<T>(int rows, int columns, IReadOnlyList<T[]> frames, int samples)
@@ -77,19 +77,19 @@ public sealed partial class DicomPixelData
 
     private static void SetAttributes(DicomDataset dataset, int rows, int columns, int frames, int samples, int allocated, int stored, bool signed)
     {
-        dataset.AddOrUpdate(PixelTags.SamplesPerPixel, DicomVR.US, (ushort)samples);
-        dataset.AddOrUpdate(PixelTags.PhotometricInterpretation, DicomVR.CS, samples == 3 ? "RGB" : "MONOCHROME2");
-        if (samples > 1) dataset.AddOrUpdate(PixelTags.PlanarConfiguration, DicomVR.US, (ushort)0);
-        else dataset.Remove(PixelTags.PlanarConfiguration);
+        dataset.AddOrUpdate(DicomTags.SamplesPerPixel, DicomVR.US, (ushort)samples);
+        dataset.AddOrUpdate(DicomTags.PhotometricInterpretation, DicomVR.CS, samples == 3 ? "RGB" : "MONOCHROME2");
+        if (samples > 1) dataset.AddOrUpdate(DicomTags.PlanarConfiguration, DicomVR.US, (ushort)0);
+        else dataset.Remove(DicomTags.PlanarConfiguration);
         // Single-frame IODs (CT, MR image) do not allow Number of Frames; multi-frame ones need it even for one frame.
-        if (frames > 1 || dataset.Contains(PixelTags.NumberOfFrames))
-            dataset.AddOrUpdate(PixelTags.NumberOfFrames, DicomVR.IS, frames.ToString(CultureInfo.InvariantCulture));
-        dataset.AddOrUpdate(PixelTags.Rows, DicomVR.US, (ushort)rows);
-        dataset.AddOrUpdate(PixelTags.Columns, DicomVR.US, (ushort)columns);
-        dataset.AddOrUpdate(PixelTags.BitsAllocated, DicomVR.US, (ushort)allocated);
-        dataset.AddOrUpdate(PixelTags.BitsStored, DicomVR.US, (ushort)stored);
-        dataset.AddOrUpdate(PixelTags.HighBit, DicomVR.US, (ushort)(stored - 1));
-        dataset.AddOrUpdate(PixelTags.PixelRepresentation, DicomVR.US, (ushort)(signed ? 1 : 0));
+        if (frames > 1 || dataset.Contains(DicomTags.NumberOfFrames))
+            dataset.AddOrUpdate(DicomTags.NumberOfFrames, DicomVR.IS, frames.ToString(CultureInfo.InvariantCulture));
+        dataset.AddOrUpdate(DicomTags.Rows, DicomVR.US, (ushort)rows);
+        dataset.AddOrUpdate(DicomTags.Columns, DicomVR.US, (ushort)columns);
+        dataset.AddOrUpdate(DicomTags.BitsAllocated, DicomVR.US, (ushort)allocated);
+        dataset.AddOrUpdate(DicomTags.BitsStored, DicomVR.US, (ushort)stored);
+        dataset.AddOrUpdate(DicomTags.HighBit, DicomVR.US, (ushort)(stored - 1));
+        dataset.AddOrUpdate(DicomTags.PixelRepresentation, DicomVR.US, (ushort)(signed ? 1 : 0));
     }
 
     /// <summary>
@@ -100,8 +100,9 @@ public sealed partial class DicomPixelData
     {
         var source = Create(dataset, syntax);
         if (source.BitsAllocated == 1) throw new DicomFormatException("RLE Lossless cannot hold 1-bit pixel data");
+        if (source.IsFloat) throw new DicomFormatException("float pixel data has no encapsulated form");
         if (source.IsSubsampledYbr422) throw new DicomFormatException("YBR_FULL_422 pixel data must be converted to full YBR or RGB before RLE encoding");
-        var fragments = new DicomFragmentSequence(PixelTags.PixelData, DicomVR.OB);
+        var fragments = new DicomFragmentSequence(DicomTags.PixelData, DicomVR.OB);
         bool planar = source.PlanarConfiguration == 1 && syntax != DicomTransferSyntax.RLELossless;
         for (int f = 0; f < source.NumberOfFrames; f++)
         {
@@ -110,7 +111,7 @@ public sealed partial class DicomPixelData
         }
         var copy = dataset.Clone();
         copy.AddOrUpdate(fragments);
-        if (source.SamplesPerPixel > 1) copy.AddOrUpdate(PixelTags.PlanarConfiguration, DicomVR.US, (ushort)0);
+        if (source.SamplesPerPixel > 1) copy.AddOrUpdate(DicomTags.PlanarConfiguration, DicomVR.US, (ushort)0);
         return copy;
     }
 
@@ -126,11 +127,11 @@ public sealed partial class DicomPixelData
         var bytes = new byte[PadEven(total)];
         for (int f = 0; f < source.NumberOfFrames; f++) source.GetFrame(f).Span.CopyTo(bytes.AsSpan(f * source.FrameLength));
         var copy = dataset.Clone();
-        copy.AddOrUpdateBytes(PixelTags.PixelData, source.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, bytes);
+        copy.AddOrUpdateBytes(DicomTags.PixelData, source.BitsAllocated > 8 ? DicomVR.OW : DicomVR.OB, bytes);
         if (syntax == DicomTransferSyntax.RLELossless && source.SamplesPerPixel > 1)
-            copy.AddOrUpdate(PixelTags.PlanarConfiguration, DicomVR.US, (ushort)0);
-        copy.Remove(PixelTags.ExtendedOffsetTable);
-        copy.Remove(PixelTags.ExtendedOffsetTableLengths);
+            copy.AddOrUpdate(DicomTags.PlanarConfiguration, DicomVR.US, (ushort)0);
+        copy.Remove(DicomTags.ExtendedOffsetTable);
+        copy.Remove(DicomTags.ExtendedOffsetTableLengths);
         return copy;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Agent.Dicom.Pixels;
 
@@ -13,6 +14,7 @@ public sealed partial class DicomPixelData
     /// <summary>Stored values of a frame. Unsigned 32-bit data above int.MaxValue cannot be represented: use the float or double reader.</summary>
     public int[] ReadFrameAsInt32(int index)
     {
+        if (IsFloat) throw new DicomFormatException("float pixel data holds real numbers; read it as float or double");
         if (BitsStored > 32 || (BitsStored == 32 && !IsSigned))
             throw new DicomFormatException($"{BitsStored}-bit {(IsSigned ? "signed" : "unsigned")} values do not fit in Int32; read them as double");
         return ReadFrame<int>(index);
@@ -38,6 +40,30 @@ public sealed partial class DicomPixelData
         int bytes = BitsAllocated / 8;
         if (frame.Length < FrameLength)
             throw new DicomFormatException($"frame {index} holds {frame.Length} bytes, expected {FrameLength}");
+        if (IsFloat)
+        {
+            for (int o = 0; o < output.Length; o++)
+            {
+                output[o] = BitsAllocated == 32
+                    ? T.CreateSaturating(BinaryPrimitives.ReadSingleLittleEndian(frame.Slice(o * 4, 4)))
+                    : T.CreateSaturating(BinaryPrimitives.ReadDoubleLittleEndian(frame.Slice(o * 8, 8)));
+            }
+            return output;
+        }
+        if (!planar && !ybr422 && BitConverter.IsLittleEndian && BitsAllocated is 8 or 16)
+        {
+            // The common case (CT/MR/SEG labelmaps): one tight loop without per-value dispatch.
+            if (BitsAllocated == 8)
+            {
+                for (int o = 0; o < output.Length; o++) output[o] = Convert<T>(((ulong)frame[o] >> shift) & mask, signed, signBit, mask);
+            }
+            else
+            {
+                var words = MemoryMarshal.Cast<byte, ushort>(frame[..(output.Length * 2)]);
+                for (int o = 0; o < output.Length; o++) output[o] = Convert<T>(((ulong)words[o] >> shift) & mask, signed, signBit, mask);
+            }
+            return output;
+        }
         for (int o = 0; o < output.Length; o++)
         {
             int source = ybr422 ? Ybr422Source(o)

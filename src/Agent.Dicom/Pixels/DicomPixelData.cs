@@ -16,16 +16,18 @@ public sealed partial class DicomPixelData
         _dataset = dataset;
         _pixelItem = pixelItem;
         TransferSyntax = syntax;
-        Rows = Required(dataset, PixelTags.Rows);
-        Columns = Required(dataset, PixelTags.Columns);
-        SamplesPerPixel = dataset.GetNumber<int>(PixelTags.SamplesPerPixel) ?? 1;
-        BitsAllocated = Required(dataset, PixelTags.BitsAllocated);
-        BitsStored = dataset.GetNumber<int>(PixelTags.BitsStored) ?? BitsAllocated;
-        HighBit = dataset.GetNumber<int>(PixelTags.HighBit) ?? BitsStored - 1;
-        PixelRepresentation = dataset.GetNumber<int>(PixelTags.PixelRepresentation) ?? 0;
-        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(PixelTags.PlanarConfiguration) ?? 0 : 0;
-        PhotometricInterpretation = dataset.GetString(PixelTags.PhotometricInterpretation) ?? "";
-        NumberOfFrames = dataset.GetNumber<int>(PixelTags.NumberOfFrames) ?? 1;
+        Rows = Required(dataset, DicomTags.Rows);
+        Columns = Required(dataset, DicomTags.Columns);
+        SamplesPerPixel = dataset.GetNumber<int>(DicomTags.SamplesPerPixel) ?? 1;
+        BitsAllocated = Required(dataset, DicomTags.BitsAllocated);
+        // Float pixel data has no Bits Stored / High Bit / Pixel Representation: every bit is the value.
+        bool isFloat = pixelItem.Tag != DicomTags.PixelData;
+        BitsStored = isFloat ? BitsAllocated : dataset.GetNumber<int>(DicomTags.BitsStored) ?? BitsAllocated;
+        HighBit = isFloat ? BitsAllocated - 1 : dataset.GetNumber<int>(DicomTags.HighBit) ?? BitsStored - 1;
+        PixelRepresentation = isFloat ? 0 : dataset.GetNumber<int>(DicomTags.PixelRepresentation) ?? 0;
+        PlanarConfiguration = SamplesPerPixel > 1 ? dataset.GetNumber<int>(DicomTags.PlanarConfiguration) ?? 0 : 0;
+        PhotometricInterpretation = dataset.GetString(DicomTags.PhotometricInterpretation) ?? "";
+        NumberOfFrames = dataset.GetNumber<int>(DicomTags.NumberOfFrames) ?? 1;
         Validate();
     }
 
@@ -48,6 +50,9 @@ public sealed partial class DicomPixelData
 
     public bool IsEncapsulated => _pixelItem is DicomFragmentSequence;
 
+    /// <summary>Float (32-bit) or Double Float (64-bit) Pixel Data of parametric maps (PS3.3 C.7.6.24): IEEE values, no bit masking.</summary>
+    public bool IsFloat => _pixelItem.Tag == DicomTags.FloatPixelData || _pixelItem.Tag == DicomTags.DoubleFloatPixelData;
+
     /// <summary>Pixels per frame times samples: the length of the arrays the typed readers return.</summary>
     public int ValuesPerFrame => Rows * Columns * SamplesPerPixel;
 
@@ -67,8 +72,10 @@ public sealed partial class DicomPixelData
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(syntax);
-        if (!dataset.TryGetItem(PixelTags.PixelData, out var item))
-            throw new DicomFormatException("dataset has no Pixel Data (7FE0,0010)");
+        if (!dataset.TryGetItem(DicomTags.PixelData, out var item)
+            && !dataset.TryGetItem(DicomTags.FloatPixelData, out item)
+            && !dataset.TryGetItem(DicomTags.DoubleFloatPixelData, out item))
+            throw new DicomFormatException("dataset has no Pixel Data (7FE0,0010), Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009)");
         return new DicomPixelData(dataset, syntax, item);
     }
 
@@ -78,16 +85,19 @@ public sealed partial class DicomPixelData
     private void Validate()
     {
         if (Rows < 1 || Columns < 1) throw new DicomFormatException($"image size {Rows}x{Columns} is empty");
-        if (SamplesPerPixel is < 1 or > 4) throw new DicomFormatException($"Samples per Pixel {SamplesPerPixel} is not 1, 3 or 4");
+        if (SamplesPerPixel is < 1 or > 4) throw new DicomFormatException($"Samples per Pixel {SamplesPerPixel} is not between 1 and 4");
         if (BitsAllocated is not (1 or 8 or 16 or 32 or 64))
             throw new DicomFormatException($"Bits Allocated {BitsAllocated} is not 1, 8, 16, 32 or 64");
         if (BitsStored < 1 || BitsStored > BitsAllocated || HighBit >= BitsAllocated || HighBit + 1 < BitsStored)
             throw new DicomFormatException($"Bits Stored {BitsStored} / High Bit {HighBit} do not fit in Bits Allocated {BitsAllocated}");
         if (PixelRepresentation is not (0 or 1)) throw new DicomFormatException($"Pixel Representation {PixelRepresentation} is not 0 or 1");
         if (PlanarConfiguration is not (0 or 1)) throw new DicomFormatException($"Planar Configuration {PlanarConfiguration} is not 0 or 1");
+        if (IsFloat && BitsAllocated != (_pixelItem.Tag == DicomTags.FloatPixelData ? 32 : 64))
+            throw new DicomFormatException($"{_pixelItem.Tag} needs Bits Allocated {(_pixelItem.Tag == DicomTags.FloatPixelData ? 32 : 64)}, not {BitsAllocated}");
         if (NumberOfFrames < 1) throw new DicomFormatException($"Number of Frames {NumberOfFrames} is less than 1");
-        long bits = (long)Rows * Columns * SamplesPerPixel * BitsAllocated;
-        if (bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
+        long values = (long)Rows * Columns * SamplesPerPixel;
+        long bits = values * BitsAllocated;
+        if (values > Array.MaxLength || bits / 8 > Array.MaxLength) throw new DicomFormatException($"one frame of {Rows}x{Columns}x{SamplesPerPixel} at {BitsAllocated} bits is too large");
     }
 
     /// <summary>
@@ -130,8 +140,7 @@ public sealed partial class DicomPixelData
         var copy = bytes.ToArray();
         for (int i = 0; i + unit <= copy.Length; i += unit)
         {
-            var words = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit));
-            words.Reverse();
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(copy.AsSpan(i, unit)).Reverse();
         }
         return copy;
     }
@@ -146,7 +155,8 @@ public sealed partial class DicomPixelData
             long endByte = (startBit + ValuesPerFrame + 7) / 8;
             if (endByte > all.Length)
                 throw new DicomFormatException($"pixel data holds {all.Length} bytes, frame {index} of 1-bit data needs {endByte}");
-            if (startBit % 8 == 0) return all.Slice((int)(startBit / 8), FrameLength);
+            // Whole bytes can be sliced; otherwise copy, so the bits of neighbouring frames never show up in this one.
+            if (startBit % 8 == 0 && ValuesPerFrame % 8 == 0) return all.Slice((int)(startBit / 8), FrameLength);
             var copy = new byte[FrameLength];
             var src = all.Span;
             for (int i = 0; i < ValuesPerFrame; i++)

@@ -20,7 +20,7 @@ public static class DicomTranscoder
         if (target == file.TransferSyntax) return file;
         if (!CanTranscode(file.TransferSyntax, target))
             throw new DicomFormatException($"cannot transcode from {file.TransferSyntax} to {target}: only native, RLE Lossless and encapsulated uncompressed pixel data are supported");
-        bool hasPixels = file.Dataset.Contains(PixelTags.PixelData);
+        bool hasPixels = file.Dataset.Contains(DicomTags.PixelData);
         var dataset = file.Dataset;
         if (hasPixels && file.TransferSyntax.IsEncapsulated) dataset = DicomPixelData.DecodeToNative(dataset, file.TransferSyntax);
         var nativeSyntax = file.TransferSyntax.IsEncapsulated ? DicomTransferSyntax.ExplicitVRLittleEndian : file.TransferSyntax;

@@ -19,7 +19,7 @@ internal sealed class EncapsulatedFrames
     {
         int n = fragments.Fragments.Count;
         if (n == 0) throw new DicomFormatException("encapsulated pixel data has no fragments");
-        var extended = dataset.GetValues<ulong>(PixelTags.ExtendedOffsetTable);
+        var extended = dataset.GetValues<ulong>(DicomTags.ExtendedOffsetTable);
         IReadOnlyList<ulong>? offsets = extended.Length > 0 ? extended
             : fragments.OffsetTable.Count > 0 ? fragments.OffsetTable.Select(o => (ulong)o).ToArray() : null;
         if (offsets is not null) return new EncapsulatedFrames(fragments, FromOffsets(fragments, offsets, frameCount));

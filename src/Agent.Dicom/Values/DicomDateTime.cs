@@ -108,6 +108,28 @@ public static class DicomDateTime
         return true;
     }
 
+    /// <summary>A DT value as a point in time; values without their own offset take <paramref name="defaultOffset"/>.</summary>
+    public static bool TryParseDateTime(string? text, TimeSpan defaultOffset, out DateTimeOffset value)
+    {
+        value = default;
+        if (!TryParseDateTime(text, out var parsed)) return false;
+        value = parsed.ToDateTimeOffset(defaultOffset);
+        return true;
+    }
+
+    /// <summary>
+    /// Joins a DA and an optional TM value (e.g. StudyDate + StudyTime) into one local date and time; a missing or
+    /// invalid time means midnight, a missing or invalid date means no result.
+    /// </summary>
+    public static bool TryCombine(string? date, string? time, out DateTime value)
+    {
+        value = default;
+        if (!TryParseDate(date, out var d)) return false;
+        _ = TryParseTime(time, out var t);
+        value = d.ToDateTime(t, DateTimeKind.Unspecified);
+        return true;
+    }
+
     public static DicomDateTimeValue ParseDateTime(string text) =>
         TryParseDateTime(text, out var v) ? v : throw new DicomFormatException($"invalid DT value '{text}'");
 

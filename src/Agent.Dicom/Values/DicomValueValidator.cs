@@ -6,7 +6,7 @@ namespace Agent.Dicom;
 /// Checks text values against the rules of PS3.5 Table 6.2-1 (character repertoire, length, format) and reports every
 /// problem as a sentence; it never throws on bad input, so readers can warn and go on.
 /// </summary>
-public static class DicomValueValidator
+public static partial class DicomValueValidator
 {
     /// <summary>
     /// Validates a whole element value (all values, backslash-separated for multi-valued VRs, padding allowed).

@@ -11,7 +11,12 @@ public static class CliApp
         var root = new RootCommand("DICOM AI node: receives studies, segments them, sends results back.");
         root.Options.Add(config);
         root.Subcommands.Add(ServeCommand.Create(context, config));
+        root.Subcommands.Add(EchoCommand.Create(context, config));
+        root.Subcommands.Add(SendCommand.Create(context, config));
+        root.Subcommands.Add(FindCommand.Create(context, config));
+        root.Subcommands.Add(MoveCommand.Create(context, config));
         root.Subcommands.Add(DumpCommand.Create(context));
+        root.Subcommands.Add(PhantomCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context, config));
         return root;
     }

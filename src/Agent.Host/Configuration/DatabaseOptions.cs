@@ -5,7 +5,7 @@ public sealed class DatabaseOptions
 {
     public const string Section = "Agent:Database";
 
-    /// <summary>Npgsql connection string of an existing server; empty runs an embedded cluster under DataFolder/pg.</summary>
+    /// <summary>Npgsql connection string of an existing server; empty runs an embedded cluster under DataFolder/postgres.</summary>
     public string ConnectionString { get; set; } = "";
 
     /// <summary>Folder holding initdb/pg_ctl/postgres for the embedded cluster; empty finds PostgreSQL 15's.</summary>

@@ -37,13 +37,15 @@ public static class AgentHostFactory
         builder.Services.AddAgentOptions(configuration);
         builder.Services.AddSingleton(settings);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AgentDatabase>();
+        builder.Services.AddSingleton<DatabaseAccess>();
         builder.Services.AddSingleton(new InstanceStore(settings.DataFolder, settings.Storage.DuplicatePolicy));
 
         builder.Services.AddHostedService<DatabaseService>();
         builder.Services.AddHostedService<InstanceStoreService>();
         builder.Services.AddSingleton<DicomServerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DicomServerService>());
+        builder.Services.AddSingleton<Jobs.IJobHandler, Jobs.VerifySeriesJob>();
+        builder.Services.AddHostedService<JobWorkerService>();
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

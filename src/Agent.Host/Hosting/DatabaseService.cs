@@ -1,7 +1,7 @@
+using System.Globalization;
 using Agent.Host.Configuration;
 using Agent.Host.Logging;
-using Agent.Storage.Embedded;
-using Agent.Storage.Migrations;
+using Agent.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,57 +11,62 @@ namespace Agent.Host.Hosting;
 
 /// <summary>
 /// Starts first and stops last: with no connection string it runs the embedded PostgreSQL cluster under
-/// &lt;data&gt;/pg, otherwise it uses the configured server; either way it applies the migrations before anything
-/// else starts.
+/// &lt;data&gt;/postgres, otherwise it waits for the configured server; either way it applies the migrations before
+/// anything else starts.
 /// </summary>
 internal sealed class DatabaseService : IHostedService, IAsyncDisposable
 {
     private readonly DatabaseOptions _options;
     private readonly AgentSettings _settings;
-    private readonly AgentDatabase _database;
+    private readonly DatabaseAccess _access;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
-    private EmbeddedPostgres? _embedded;
+    private AgentDatabase? _database;
 
-    public DatabaseService(IOptions<DatabaseOptions> options, AgentSettings settings, AgentDatabase database, ILoggerFactory loggers)
+    public DatabaseService(IOptions<DatabaseOptions> options, AgentSettings settings, DatabaseAccess access, ILoggerFactory loggers)
     {
         _options = options.Value;
         _settings = settings;
-        _database = database;
+        _access = access;
         _loggers = loggers;
         _logger = loggers.CreateLogger<DatabaseService>();
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_options.IsEmbedded)
+        Directory.CreateDirectory(_settings.DataFolder);
+        _database = await AgentDatabase.OpenAsync(new AgentDatabaseOptions
         {
-            Directory.CreateDirectory(_settings.DataFolder);
-            _embedded = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions
-            {
-                ClusterDirectory = _settings.EmbeddedDatabaseFolder,
-                BinDirectory = string.IsNullOrWhiteSpace(_options.PostgresBinDirectory) ? null : _options.PostgresBinDirectory,
-            }, _loggers.CreateLogger<EmbeddedPostgres>(), cancellationToken).ConfigureAwait(false);
+            ConnectionString = _options.IsEmbedded ? null : _options.ConnectionString,
+            DataDirectory = _settings.DataFolder,
+            PostgresBinDirectory = string.IsNullOrWhiteSpace(_options.PostgresBinDirectory) ? null : _options.PostgresBinDirectory,
+        }, _loggers, cancellationToken).ConfigureAwait(false);
+        string description;
+        if (_database.Embedded is { } embedded)
+        {
             Log.EmbeddedDatabase(_logger, _settings.EmbeddedDatabaseFolder);
-            _database.Set(_embedded.ConnectionString, $"embedded PostgreSQL in {_settings.EmbeddedDatabaseFolder} (socket {_embedded.SocketDirectory})");
+            description = $"embedded PostgreSQL in {_settings.EmbeddedDatabaseFolder} (socket {embedded.SocketDirectory})";
         }
         else
         {
             var builder = new NpgsqlConnectionStringBuilder(_options.ConnectionString);
-            _database.Set(_options.ConnectionString, $"PostgreSQL at {builder.Host}:{builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)}/{builder.Database}");
+            description = $"PostgreSQL at {builder.Host}:{builder.Port.ToString(CultureInfo.InvariantCulture)}/{builder.Database}";
         }
-        await MigrationRunner.ApplyAsync(_database.ConnectionString, null, _loggers.CreateLogger("Agent.Storage.Migrations"), cancellationToken)
-            .ConfigureAwait(false);
+        _access.Set(_database, description);
         Log.Migrated(_logger);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_embedded is not null) await _embedded.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (_database is not null)
+        {
+            await _database.DisposeAsync().ConfigureAwait(false);
+            _database = null;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
+        if (_database is not null) await _database.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -16,7 +16,7 @@ namespace Agent.Host.Hosting;
 internal sealed class DicomServerService : IHostedService, IAsyncDisposable
 {
     private readonly AgentSettings _settings;
-    private readonly AgentDatabase _database;
+    private readonly DatabaseAccess _database;
     private readonly InstanceStore _store;
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _logger;
@@ -24,7 +24,7 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
     private DicomServer? _server;
     private AssociationTracker? _tracker;
 
-    public DicomServerService(AgentSettings settings, AgentDatabase database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
+    public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
     {
         _settings = settings;
         _database = database;
@@ -59,8 +59,9 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
         }, new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
         _server.AssociationClosed += _tracker.Closed;
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
-        Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
+        // Last line of start-up, the one to wait for: everything before it (data folder, database) is ready.
         Log.Database(_logger, _database.Description);
+        Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

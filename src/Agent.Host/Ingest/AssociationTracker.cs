@@ -10,7 +10,7 @@ namespace Agent.Host.Ingest;
 /// Provenance of associations: a row per association that stores something (opened at its first C-STORE, closed
 /// with its counts when the association ends). A process killed mid-association leaves rows that start-up closes.
 /// </summary>
-public sealed class AssociationTracker(AgentDatabase database, string node)
+public sealed class AssociationTracker(DatabaseAccess database, string node)
 {
     private readonly ConcurrentDictionary<string, Entry> _open = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _closing = new();

@@ -8,7 +8,7 @@ using StorageDuplicatePolicy = Agent.Storage.Provenance.DuplicatePolicy;
 namespace Agent.Host.Ingest;
 
 /// <summary>Indexes received instances with storage's <see cref="InstanceIndex"/> (one transaction per instance).</summary>
-public sealed class PostgresInstanceIndex(AgentDatabase database, StorageOptions options) : IInstanceIndex
+public sealed class PostgresInstanceIndex(DatabaseAccess database, StorageOptions options) : IInstanceIndex
 {
     private readonly StorageDuplicatePolicy _policy = options.DuplicatePolicy == Configuration.DuplicatePolicy.Overwrite
         ? StorageDuplicatePolicy.Overwrite

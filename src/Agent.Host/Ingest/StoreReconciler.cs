@@ -11,7 +11,7 @@ namespace Agent.Host.Ingest;
 /// (the sender will resend, and the duplicate policy makes that idempotent), so stored == indexed again. It also
 /// closes association rows this node left open.
 /// </summary>
-public sealed class StoreReconciler(InstanceStore store, IInstanceHeaderReader reader, IInstanceIndex index, AgentDatabase database)
+public sealed class StoreReconciler(InstanceStore store, IInstanceHeaderReader reader, IInstanceIndex index, DatabaseAccess database)
 {
     /// <summary>Returns how many files were indexed.</summary>
     public async Task<int> ReconcileAsync(string node, CancellationToken cancellationToken)

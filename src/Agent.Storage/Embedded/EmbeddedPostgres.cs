@@ -39,6 +39,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string? _runAs;
     private readonly string _clusterDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _handedOut = new(StringComparer.Ordinal);
     private int _stopped;
 
     private EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger logger, string binDirectory, string? runAs)
@@ -102,6 +103,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             Username = _options.SuperUser,
             Database = database,
         };
+        _handedOut.TryAdd(builder.ConnectionString, 0);
         return builder.ConnectionString;
     }
 
@@ -109,7 +111,8 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
         ValidateIdentifier(database, nameof(database));
-        await using var conn = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        // Unpooled: a one-off on the maintenance database.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionStringFor("postgres")) { Pooling = false }.ConnectionString);
         await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var check = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn))
         {
@@ -140,7 +143,13 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
+        // Idle pooled connections to this server die with it; drop the pools of the connection strings handed out.
+        foreach (var cs in _handedOut.Keys)
+        {
+            using var conn = new NpgsqlConnection(cs);
+            NpgsqlConnection.ClearPool(conn);
+        }
+
         if (!File.Exists(Path.Combine(_clusterDirectory, "PG_VERSION")))
         {
             return;
@@ -155,6 +164,23 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         else
         {
             LogStopped(_logger, _clusterDirectory);
+        }
+
+        if (SocketDirectory != _clusterDirectory)
+        {
+            try
+            {
+                // Only when empty (the server removed its socket and lock file): leave nothing behind in /tmp.
+                Directory.Delete(SocketDirectory, recursive: false);
+            }
+            catch (IOException)
+            {
+                // Still in use or already gone.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
         }
     }
 
@@ -176,6 +202,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         await PrepareSocketDirectoryAsync(cancellationToken).ConfigureAwait(false);
         WriteAgentConf();
 
+        RemovePidFileOfForeignProcess();
         var status = await PgCtlAsync(["status", "-D", _clusterDirectory], cancellationToken).ConfigureAwait(false);
         if (status.ExitCode == 0)
         {
@@ -186,6 +213,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         else
         {
             var logFile = Path.Combine(_clusterDirectory, "log", "postgres.log");
+            RotateLog(logFile);
             var start = await PgCtlAsync(
                     ["start", "-D", _clusterDirectory, "-w", "-t", TimeoutSeconds(), "-l", logFile],
                     cancellationToken)
@@ -225,7 +253,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             "-D", _clusterDirectory, "-U", _options.SuperUser, "-E", "UTF8", "--no-locale",
             "--auth-local=trust", "--auth-host=reject",
         };
-        if (!_options.Durable)
+        if (!_options.Durable || _options.InitWithoutSync)
         {
             args.Add("--no-sync");
         }
@@ -303,6 +331,56 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// After a kill -9 and a reboot, postmaster.pid may name a PID now used by an unrelated process; pg_ctl would
+    /// then report the server as running and PostgreSQL would refuse to start. Remove such a stale file.
+    /// </summary>
+    private void RemovePidFileOfForeignProcess()
+    {
+        var pidFile = Path.Combine(_clusterDirectory, "postmaster.pid");
+        string? first;
+        try
+        {
+            first = File.ReadLines(pidFile).FirstOrDefault();
+        }
+        catch (IOException)
+        {
+            return;
+        }
+
+        if (!int.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) || !OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        string comm;
+        try
+        {
+            comm = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/comm").Trim();
+        }
+        catch (IOException)
+        {
+            // No such process: PostgreSQL itself treats the file as stale.
+            return;
+        }
+
+        if (!comm.StartsWith("postgres", StringComparison.Ordinal) && !comm.StartsWith("postmaster", StringComparison.Ordinal))
+        {
+            LogForeignPid(_logger, pid, comm);
+            File.Delete(pidFile);
+        }
+    }
+
+    private static void RotateLog(string logFile)
+    {
+        const long maxBytes = 16 * 1024 * 1024;
+        var info = new FileInfo(logFile);
+        if (info.Exists && info.Length > maxBytes)
+        {
+            File.Move(logFile, logFile + ".1", overwrite: true);
+        }
+    }
+
     private static void AppendSetting(StringBuilder sb, string name, string value) =>
         sb.Append(name).Append(" = '").Append(value.Replace("'", "''", StringComparison.Ordinal)).Append('\'').AppendLine();
 
@@ -319,8 +397,16 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
                 await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException && DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is NpgsqlException or System.Net.Sockets.SocketException)
             {
+                if (DateTime.UtcNow >= deadline)
+                {
+                    throw new EmbeddedPostgresException(
+                        $"The embedded PostgreSQL server did not accept connections on {SocketDirectory} within {_options.Timeout.TotalSeconds:0} s " +
+                        $"({ex.Message}). Server log tail: {ReadLogTail(Path.Combine(_clusterDirectory, "log", "postgres.log"))}",
+                        ex);
+                }
+
                 // "the database system is starting up" (recovery after a crash) or the socket is not there yet.
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
             }
@@ -443,6 +529,9 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Embedded PostgreSQL ready on unix socket in {SocketDirectory}, database {Database}")]
     private static partial void LogReady(ILogger logger, string socketDirectory, string database);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "postmaster.pid names PID {Pid}, now a '{Command}' process: removing the stale file")]
+    private static partial void LogForeignPid(ILogger logger, int pid, string command);
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Information, Message = "Embedded PostgreSQL on {Directory} stopped")]
     private static partial void LogStopped(ILogger logger, string directory);

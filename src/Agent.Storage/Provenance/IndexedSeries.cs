@@ -9,7 +9,8 @@ public sealed class IndexedSeries
         st.study_date AS StudyDate, st.study_description AS StudyDescription, s.modality AS Modality,
         s.body_part_examined AS BodyPartExamined, s.series_description AS SeriesDescription, s.series_number AS SeriesNumber,
         s.protocol_name AS ProtocolName, s.manufacturer AS Manufacturer, s.frame_of_reference_uid AS FrameOfReferenceUid,
-        s.instance_count AS InstanceCount, s.first_received_at AS FirstReceivedAt, s.last_received_at AS LastReceivedAt,
+        (SELECT count(*) FROM instances i WHERE i.series_id = s.id)::int AS InstanceCount, s.first_received_at AS FirstReceivedAt,
+        (SELECT max(i.received_at) FROM instances i WHERE i.series_id = s.id) AS LastReceivedAt,
         s.routed_at AS RoutedAt
         """;
 
@@ -52,8 +53,8 @@ public sealed class IndexedSeries
     /// <summary>UTC.</summary>
     public DateTime FirstReceivedAt { get; init; }
 
-    /// <summary>UTC.</summary>
-    public DateTime LastReceivedAt { get; init; }
+    /// <summary>UTC; arrival of the newest instance (null for a series without instances).</summary>
+    public DateTime? LastReceivedAt { get; init; }
 
     /// <summary>UTC; null until routed.</summary>
     public DateTime? RoutedAt { get; init; }

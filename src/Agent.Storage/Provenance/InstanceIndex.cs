@@ -13,49 +13,60 @@ namespace Agent.Storage.Provenance;
 /// </remarks>
 public sealed class InstanceIndex(NpgsqlDataSource dataSource)
 {
-    private const string UpsertStudySql = """
+    // One round trip, one implicit transaction (Npgsql sends the statements as a batch with a single Sync).
+    // Existing study/series rows are neither locked nor updated unless an attribute is still null, so concurrent
+    // receivers of one series do not queue behind each other's commits.
+    private const string IndexSql = """
         INSERT INTO studies (study_instance_uid, patient_id, patient_name, patient_birth_date, patient_sex, accession_number,
                              study_id, study_date, study_time, study_description)
         VALUES (@StudyInstanceUid, @PatientId, @PatientName, @PatientBirthDate, @PatientSex, @AccessionNumber,
                 @StudyId, @StudyDate, @StudyTime, @StudyDescription)
-        ON CONFLICT (study_instance_uid) DO UPDATE SET
-            patient_id         = COALESCE(studies.patient_id, EXCLUDED.patient_id),
-            patient_name       = COALESCE(studies.patient_name, EXCLUDED.patient_name),
-            patient_birth_date = COALESCE(studies.patient_birth_date, EXCLUDED.patient_birth_date),
-            patient_sex        = COALESCE(studies.patient_sex, EXCLUDED.patient_sex),
-            accession_number   = COALESCE(studies.accession_number, EXCLUDED.accession_number),
-            study_id           = COALESCE(studies.study_id, EXCLUDED.study_id),
-            study_date         = COALESCE(studies.study_date, EXCLUDED.study_date),
-            study_time         = COALESCE(studies.study_time, EXCLUDED.study_time),
-            study_description  = COALESCE(studies.study_description, EXCLUDED.study_description),
-            last_received_at   = now()
-        RETURNING id
-        """;
-
-    private const string UpsertSeriesSql = """
+        ON CONFLICT (study_instance_uid) DO NOTHING;
+        UPDATE studies SET
+            patient_id         = COALESCE(patient_id, @PatientId),
+            patient_name       = COALESCE(patient_name, @PatientName),
+            patient_birth_date = COALESCE(patient_birth_date, @PatientBirthDate),
+            patient_sex        = COALESCE(patient_sex, @PatientSex),
+            accession_number   = COALESCE(accession_number, @AccessionNumber),
+            study_id           = COALESCE(study_id, @StudyId),
+            study_date         = COALESCE(study_date, @StudyDate),
+            study_time         = COALESCE(study_time, @StudyTime),
+            study_description  = COALESCE(study_description, @StudyDescription)
+        WHERE study_instance_uid = @StudyInstanceUid
+          AND ((patient_id IS NULL AND @PatientId::text IS NOT NULL) OR (patient_name IS NULL AND @PatientName::text IS NOT NULL)
+            OR (patient_birth_date IS NULL AND @PatientBirthDate::date IS NOT NULL) OR (patient_sex IS NULL AND @PatientSex::text IS NOT NULL)
+            OR (accession_number IS NULL AND @AccessionNumber::text IS NOT NULL) OR (study_id IS NULL AND @StudyId::text IS NOT NULL)
+            OR (study_date IS NULL AND @StudyDate::date IS NOT NULL) OR (study_time IS NULL AND @StudyTime::text IS NOT NULL)
+            OR (study_description IS NULL AND @StudyDescription::text IS NOT NULL));
         INSERT INTO series (series_instance_uid, study_id, modality, body_part_examined, series_description, series_number,
                             protocol_name, manufacturer, frame_of_reference_uid)
-        VALUES (@SeriesInstanceUid, @StudyRowId, @Modality, @BodyPartExamined, @SeriesDescription, @SeriesNumber,
-                @ProtocolName, @Manufacturer, @FrameOfReferenceUid)
-        ON CONFLICT (series_instance_uid) DO UPDATE SET
-            modality               = COALESCE(series.modality, EXCLUDED.modality),
-            body_part_examined     = COALESCE(series.body_part_examined, EXCLUDED.body_part_examined),
-            series_description     = COALESCE(series.series_description, EXCLUDED.series_description),
-            series_number          = COALESCE(series.series_number, EXCLUDED.series_number),
-            protocol_name          = COALESCE(series.protocol_name, EXCLUDED.protocol_name),
-            manufacturer           = COALESCE(series.manufacturer, EXCLUDED.manufacturer),
-            frame_of_reference_uid = COALESCE(series.frame_of_reference_uid, EXCLUDED.frame_of_reference_uid),
-            last_received_at       = now()
-        RETURNING id, study_id AS StudyRowId
-        """;
-
-    private const string InsertInstanceSql = """
-        INSERT INTO instances (sop_instance_uid, sop_class_uid, series_id, instance_number, transfer_syntax_uid, file_path,
-                               file_size, sha256, attributes, association_id)
-        VALUES (@SopInstanceUid, @SopClassUid, @SeriesRowId, @InstanceNumber, @TransferSyntaxUid, @FilePath,
-                @FileSize, @Sha256, COALESCE(@AttributesJson, '{}')::jsonb, @AssociationId)
-        ON CONFLICT (sop_instance_uid) DO NOTHING
-        RETURNING id
+        SELECT @SeriesInstanceUid, id, @Modality, @BodyPartExamined, @SeriesDescription, @SeriesNumber,
+               @ProtocolName, @Manufacturer, @FrameOfReferenceUid
+        FROM studies WHERE study_instance_uid = @StudyInstanceUid
+        ON CONFLICT (series_instance_uid) DO NOTHING;
+        UPDATE series SET
+            modality               = COALESCE(modality, @Modality),
+            body_part_examined     = COALESCE(body_part_examined, @BodyPartExamined),
+            series_description     = COALESCE(series_description, @SeriesDescription),
+            series_number          = COALESCE(series_number, @SeriesNumber),
+            protocol_name          = COALESCE(protocol_name, @ProtocolName),
+            manufacturer           = COALESCE(manufacturer, @Manufacturer),
+            frame_of_reference_uid = COALESCE(frame_of_reference_uid, @FrameOfReferenceUid)
+        WHERE series_instance_uid = @SeriesInstanceUid
+          AND ((modality IS NULL AND @Modality::text IS NOT NULL) OR (body_part_examined IS NULL AND @BodyPartExamined::text IS NOT NULL)
+            OR (series_description IS NULL AND @SeriesDescription::text IS NOT NULL) OR (series_number IS NULL AND @SeriesNumber::integer IS NOT NULL)
+            OR (protocol_name IS NULL AND @ProtocolName::text IS NOT NULL) OR (manufacturer IS NULL AND @Manufacturer::text IS NOT NULL)
+            OR (frame_of_reference_uid IS NULL AND @FrameOfReferenceUid::text IS NOT NULL));
+        WITH s AS (SELECT id, study_id FROM series WHERE series_instance_uid = @SeriesInstanceUid),
+        ins AS (
+            INSERT INTO instances (sop_instance_uid, sop_class_uid, series_id, instance_number, transfer_syntax_uid, file_path,
+                                   file_size, sha256, attributes, association_id)
+            SELECT @SopInstanceUid, @SopClassUid, s.id, @InstanceNumber, @TransferSyntaxUid, @FilePath,
+                   @FileSize, @Sha256, COALESCE(@AttributesJson, '{}')::jsonb, @AssociationId
+            FROM s
+            ON CONFLICT (sop_instance_uid) DO NOTHING
+            RETURNING id)
+        SELECT s.id AS SeriesId, s.study_id AS StudyId, (SELECT id FROM ins) AS InstanceId FROM s
         """;
 
     /// <summary>Column list shared by the instance queries.</summary>
@@ -77,29 +88,16 @@ public sealed class InstanceIndex(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(record);
         Validate(record);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        var studyRowId = await conn.ExecuteScalarAsync<long>(Command(UpsertStudySql, record, tx, cancellationToken)).ConfigureAwait(false);
-        var seriesArgs = new DynamicParameters(record);
-        seriesArgs.Add("StudyRowId", studyRowId);
-        var series = await conn.QuerySingleAsync<(long Id, long StudyRowId)>(Command(UpsertSeriesSql, seriesArgs, tx, cancellationToken))
+        var row = await conn.QuerySingleAsync<(long SeriesId, long StudyId, long? InstanceId)>(Command(IndexSql, record, null, cancellationToken))
             .ConfigureAwait(false);
-
-        var instanceArgs = new DynamicParameters(record);
-        instanceArgs.Add("SeriesRowId", series.Id);
-        var newId = await conn.ExecuteScalarAsync<long?>(Command(InsertInstanceSql, instanceArgs, tx, cancellationToken)).ConfigureAwait(false);
-        IndexResult result;
-        if (newId is { } id)
+        if (row.InstanceId is { } id)
         {
-            await conn.ExecuteAsync(Command("UPDATE series SET instance_count = instance_count + 1 WHERE id = @Id", new { series.Id }, tx, cancellationToken))
-                .ConfigureAwait(false);
-            result = new IndexResult(IndexOutcome.Inserted, id, series.Id, series.StudyRowId, record.FilePath, record.Sha256);
-        }
-        else
-        {
-            result = await HandleDuplicateAsync(conn, tx, record, policy, series.Id, series.StudyRowId, cancellationToken).ConfigureAwait(false);
+            return new IndexResult(IndexOutcome.Inserted, id, row.SeriesId, row.StudyId, record.FilePath, record.Sha256);
         }
 
+        // Duplicate SOP Instance UID: rare, so a separate transaction that locks the existing row.
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await HandleDuplicateAsync(conn, tx, record, policy, row.SeriesId, row.StudyId, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -151,8 +149,10 @@ public sealed class InstanceIndex(NpgsqlDataSource dataSource)
         var rows = await conn.QueryAsync<IndexedSeries>(Command(
             $"""
             SELECT {IndexedSeries.Columns} FROM series s JOIN studies st ON st.id = s.study_id
-            WHERE s.routed_at IS NULL AND s.last_received_at <= now() - @quietSeconds * interval '1 second'
-            ORDER BY s.last_received_at LIMIT @limit
+            WHERE s.routed_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.series_id = s.id AND i.received_at > now() - @quietSeconds * interval '1 second')
+              AND EXISTS (SELECT 1 FROM instances i WHERE i.series_id = s.id)
+            ORDER BY s.id LIMIT @limit
             """,
             new { quietSeconds = quietFor.TotalSeconds, limit },
             null,
@@ -163,6 +163,8 @@ public sealed class InstanceIndex(NpgsqlDataSource dataSource)
     /// <summary>
     /// Marks a series as routed (rules evaluated). Returns false when another agent process did it first, so only one
     /// process acts on a completed series. An instance arriving later clears the mark (see migration 0002).
+    /// Prefer <see cref="SeriesRouting.RouteAsync"/>, which claims the series and enqueues its jobs atomically
+    /// (a crash between a separate claim and enqueue would lose the series' work).
     /// </summary>
     public async Task<bool> MarkSeriesRoutedAsync(long seriesId, CancellationToken cancellationToken)
     {
@@ -241,15 +243,12 @@ public sealed class InstanceIndex(NpgsqlDataSource dataSource)
         var args = new DynamicParameters(record);
         args.Add("Id", existing.Id);
         args.Add("SeriesRowId", seriesId);
-        args.Add("OldSeriesId", existing.SeriesId);
         await conn.ExecuteAsync(Command(
             """
             UPDATE instances SET sop_class_uid = @SopClassUid, series_id = @SeriesRowId, instance_number = @InstanceNumber,
                    transfer_syntax_uid = @TransferSyntaxUid, file_path = @FilePath, file_size = @FileSize, sha256 = @Sha256,
                    attributes = COALESCE(@AttributesJson, '{}')::jsonb, association_id = @AssociationId, received_at = now()
-            WHERE id = @Id;
-            UPDATE series SET instance_count = instance_count - 1 WHERE id = @OldSeriesId AND @OldSeriesId <> @SeriesRowId;
-            UPDATE series SET instance_count = instance_count + 1 WHERE id = @SeriesRowId AND @OldSeriesId <> @SeriesRowId;
+            WHERE id = @Id
             """,
             args,
             tx,

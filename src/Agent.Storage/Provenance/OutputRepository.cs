@@ -14,8 +14,14 @@ public sealed class OutputRepository(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<long> RecordAsync(OutputRecord output, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(output);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(conn, null, output, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Record on a caller's connection and transaction (job completion with its outputs).</summary>
+    internal static async Task<long> RecordAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, OutputRecord output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         for (var i = 0; i < 3; i++)
         {
             var id = await conn.ExecuteScalarAsync<long?>(new CommandDefinition(
@@ -29,6 +35,7 @@ public sealed class OutputRepository(NpgsqlDataSource dataSource)
                 SELECT id FROM ins UNION ALL SELECT id FROM outputs WHERE sop_instance_uid = @SopInstanceUid LIMIT 1
                 """,
                 output,
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (id is { } found)
             {
@@ -74,4 +81,18 @@ public sealed class OutputRecord
     public long? SupersedesOutputId { get; init; }
 
     public string? FilePath { get; init; }
+
+    internal OutputRecord WithJob(long jobId) => new()
+    {
+        Kind = Kind,
+        SopClassUid = SopClassUid,
+        SopInstanceUid = SopInstanceUid,
+        SeriesInstanceUid = SeriesInstanceUid,
+        StudyInstanceUid = StudyInstanceUid,
+        JobId = jobId,
+        SourceSeriesId = SourceSeriesId,
+        ModelId = ModelId,
+        SupersedesOutputId = SupersedesOutputId,
+        FilePath = FilePath,
+    };
 }

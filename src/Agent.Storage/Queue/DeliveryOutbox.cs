@@ -15,20 +15,22 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
 
     private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
 
+    private const string ExpiredFilter = "lease_expires_at < now()";
+
     // Expired leases go back to the queue (or fail on their last attempt) and leave an attempt row behind.
     private const string ReclaimSql = $"""
         WITH x AS (
             SELECT id, attempts, lease_owner, attempt_started_at FROM deliveries
-            WHERE state = 'running' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED),
+            WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED),
         u AS (
             UPDATE deliveries d SET
                    state = CASE WHEN d.attempts >= d.max_attempts THEN 'failed' ELSE 'queued' END,
                    finished_at = CASE WHEN d.attempts >= d.max_attempts THEN now() END,
-                   last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' expired (sender crashed, hung or lost the database)',
+                   last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' reclaimed (sender crashed, hung or lost the database)',
                    next_attempt_at = now(), {ClearLease}
             FROM x WHERE d.id = x.id RETURNING d.id)
         INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, error)
-        SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease expired'
+        SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease reclaimed'
         FROM x JOIN u ON u.id = x.id
         """;
 
@@ -37,9 +39,16 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     /// <summary>Queues delivery of an output to a destination; idempotent per (output, destination).</summary>
     public async Task<EnqueueResult> EnqueueAsync(long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
     {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, outputId, destination, priority, maxAttempts, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (job completion with its outputs).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < 3; i++)
         {
             var row = await conn.QuerySingleOrDefaultAsync<(long Id, bool Created)?>(new CommandDefinition(
@@ -52,6 +61,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                 LIMIT 1
                 """,
                 new { outputId, destination, priority, maxAttempts },
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is { } r)
             {
@@ -157,7 +167,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                 lease.Token,
                 lease.Owner,
                 permanent,
-                error,
+                error = ErrorText.Bound(error),
                 dimseStatus,
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
             },
@@ -165,6 +175,35 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         return row is { } r
             ? new FailResult(true, r.State, r.State == WorkState.Queued ? r.NextAttemptAt : null)
             : new FailResult(false, null, null);
+    }
+
+    /// <summary>Gives a delivery back unfinished without using up an attempt (graceful shutdown). False: lease lost.</summary>
+    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var n = await conn.ExecuteAsync(new CommandDefinition(
+            $"""
+            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            WHERE id = @Id AND lease_token = @Token AND state = 'running'
+            """,
+            new { lease.Id, lease.Token },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return n == 1;
+    }
+
+    /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
+    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+    {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
+            """
+            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
+            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'),
+                               (SELECT min(lease_expires_at) FROM deliveries WHERE state = 'running')) AS due) d
+            """,
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
     }
 
     /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
@@ -176,7 +215,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             UPDATE deliveries SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @deliveryId AND state IN ('queued', 'running')
             """,
-            new { deliveryId, reason },
+            new { deliveryId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }
@@ -197,6 +236,32 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At start-up, puts back the deliveries still leased to this node's previous (killed) process; see
+    /// <see cref="JobQueue.ReclaimOwnedByAsync"/> for when this is safe.
+    /// </summary>
+    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
+            new { ownerPrefix },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<DeliveryInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<DeliveryInfo>(new CommandDefinition(
+            $"SELECT {DeliveryInfo.Columns} FROM deliveries WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
     }
 
     /// <summary>A delivery by id, or null.</summary>

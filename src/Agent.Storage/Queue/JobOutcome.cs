@@ -19,4 +19,16 @@ public sealed class JobOutcome
 
     /// <summary>True when retrying cannot help (bad input): the job fails now whatever attempts remain.</summary>
     public bool Permanent { get; init; }
+
+    /// <summary>
+    /// Objects produced (success only), recorded with their deliveries in the same transaction as the completion:
+    /// see <see cref="JobQueue.CompleteAsync"/>.
+    /// </summary>
+    public IReadOnlyList<ProducedOutput> Outputs { get; init; } = [];
 }
+
+/// <summary>An object a job produced and the destinations to send it to.</summary>
+/// <param name="Output">The object; its <see cref="Provenance.OutputRecord.JobId"/> is set to the job's id when null.</param>
+/// <param name="Destinations">Configured destination names (one delivery each).</param>
+/// <param name="DeliveryMaxAttempts">Attempt limit of each delivery.</param>
+public sealed record ProducedOutput(Provenance.OutputRecord Output, IReadOnlyList<string> Destinations, int DeliveryMaxAttempts = 8);

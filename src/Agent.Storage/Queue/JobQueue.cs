@@ -27,13 +27,15 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
     private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
 
+    private const string ExpiredFilter = "lease_expires_at < now()";
+
     private const string ReclaimSql = $"""
         UPDATE jobs j SET
                state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
                finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END,
-               last_error = 'lease of ' || COALESCE(j.lease_owner, '?') || ' expired (worker crashed, hung or lost the database)',
+               last_error = 'lease of ' || COALESCE(j.lease_owner, '?') || ' reclaimed (worker crashed, hung or lost the database)',
                next_attempt_at = now(), {ClearLease}
-        FROM (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED) x
+        FROM (SELECT id FROM jobs WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED) x
         WHERE j.id = x.id
         """;
 
@@ -42,11 +44,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// <summary>Adds a job, or returns the existing one with the same idempotency key (<see cref="EnqueueResult.Created"/> false).</summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
     {
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await EnqueueAsync(conn, null, request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Enqueue on a caller's connection and transaction (used to route a series atomically).</summary>
+    internal static async Task<EnqueueResult> EnqueueAsync(
+        NpgsqlConnection conn, NpgsqlTransaction? tx, JobRequest request, CancellationToken cancellationToken)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrEmpty(request.Kind);
         ArgumentException.ThrowIfNullOrEmpty(request.IdempotencyKey);
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxAttempts, 1);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var args = new DynamicParameters(request);
         args.Add("DelaySeconds", request.Delay.TotalSeconds);
         // Zero rows only when a concurrent enqueue of the same key committed after this statement's snapshot.
@@ -64,6 +73,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 LIMIT 1
                 """,
                 args,
+                tx,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
             if (row is { } r)
             {
@@ -122,12 +132,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return false;
     }
 
-    /// <summary>Marks the job succeeded. False: the lease was lost and the result is not recorded (the job runs elsewhere or was cancelled).</summary>
+    /// <summary>
+    /// Marks the job succeeded and, in the same transaction, records <see cref="JobOutcome.Outputs"/> and queues their
+    /// deliveries. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
+    /// Outputs and deliveries therefore exist exactly when the job succeeded, once: an attempt that crashed or lost its
+    /// lease records nothing (files it wrote are orphans), and a crash before the commit leaves the job to run again.
+    /// </summary>
     public async Task<bool> CompleteAsync(JobLease lease, JobOutcome? outcome, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
         outcome ??= new JobOutcome();
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var n = await conn.ExecuteAsync(new CommandDefinition(
             $"""
             UPDATE jobs SET state = 'succeeded', finished_at = now(), {ClearLease}, last_error = NULL,
@@ -137,8 +153,27 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             WHERE id = @Id AND lease_token = @Token AND state = 'running'
             """,
             new { lease.Id, lease.Token, outcome.TimingsJson, outcome.Device, outcome.SoftwareVersion, outcome.ResultJson },
+            tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
+        if (n != 1)
+        {
+            await tx.RollbackAsync(cancellationToken).ConfigureAwait(false);
+            return false;
+        }
+
+        foreach (var produced in outcome.Outputs)
+        {
+            var record = produced.Output.JobId is null ? produced.Output.WithJob(lease.Id) : produced.Output;
+            var outputId = await Provenance.OutputRepository.RecordAsync(conn, tx, record, cancellationToken).ConfigureAwait(false);
+            foreach (var destination in produced.Destinations)
+            {
+                await DeliveryOutbox.EnqueueAsync(conn, tx, outputId, destination, lease.Priority, produced.DeliveryMaxAttempts, cancellationToken)
+                    .ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
     }
 
     /// <summary>
@@ -168,7 +203,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 lease.Id,
                 lease.Token,
                 outcome.Permanent,
-                Error = outcome.Error ?? "failed",
+                Error = ErrorText.Bound(outcome.Error) ?? "failed",
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
                 outcome.TimingsJson,
                 outcome.Device,
@@ -204,7 +239,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             UPDATE jobs SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @jobId AND state IN ('queued', 'running')
             """,
-            new { jobId, reason },
+            new { jobId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }
@@ -230,6 +265,22 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// At start-up, puts back the jobs still leased to this node's previous process (killed, so its leases would
+    /// otherwise block them until they expire). Matches lease owners starting with <paramref name="ownerPrefix"/>
+    /// (e.g. the node name in <see cref="JobWorkerOptions.Name"/> = <c>node/worker-1</c>): only safe when no other
+    /// live process uses that prefix. Returns how many jobs were put back (or failed, on their last attempt).
+    /// </summary>
+    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
+            new { ownerPrefix },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>A job by id, or null.</summary>
     public async Task<JobInfo?> GetAsync(long jobId, CancellationToken cancellationToken)
     {
@@ -238,6 +289,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             $"SELECT {JobInfo.Columns} FROM jobs WHERE id = @jobId",
             new { jobId },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Jobs for a status view: optionally one state, most recently created first.</summary>
+    public async Task<IReadOnlyList<JobInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await conn.QueryAsync<JobInfo>(new CommandDefinition(
+            $"SELECT {JobInfo.Columns} FROM jobs WHERE @state::text IS NULL OR state = @state ORDER BY created_at DESC, id DESC LIMIT @limit",
+            new { state, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.AsList();
     }
 
     /// <summary>Number of jobs per state.</summary>

@@ -15,7 +15,7 @@ public sealed class JobWorkerOptions
     /// <summary>Slowest poll when no notification arrives (retries falling due, expired leases, lost notifications).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Job kinds this worker runs (null: all).</summary>
+    /// <summary>Job kinds this worker runs (for a <see cref="DeliveryWorker"/>: destinations it sends to); null: all.</summary>
     public IReadOnlyCollection<string>? Kinds { get; init; }
 
     public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;

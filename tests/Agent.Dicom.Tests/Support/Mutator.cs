@@ -9,6 +9,7 @@ public static class Mutator
 
     public static (byte[] Bytes, string Description) Mutate(byte[] input, Random random)
     {
+        if (input.Length < 2) return ([.. input, 0x08, 0x00], "grown");
         var bytes = (byte[])input.Clone();
         int kind = random.Next(7);
         switch (kind)

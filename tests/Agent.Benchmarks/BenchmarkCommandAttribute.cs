@@ -1,0 +1,12 @@
+namespace Agent.Benchmarks;
+
+/// <summary>
+/// Marks a <c>public static int M(string[] args)</c> (or parameterless) method as the benchmark <see cref="Name"/>, so a
+/// new benchmark is one new file and Program needs no edit.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class BenchmarkCommandAttribute(string name, string arguments = "") : Attribute
+{
+    public string Name { get; } = name;
+    public string Arguments { get; } = arguments;
+}

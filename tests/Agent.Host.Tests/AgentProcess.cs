@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Agent.Host.Tests;
+
+/// <summary>The built <c>agent</c> executable run as a child process (as systemd or a user would run it).</summary>
+public sealed partial class AgentProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+    private readonly TaskCompletionSource<int> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private AgentProcess(Process process) => _process = process;
+
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, "agent");
+
+    public static AgentProcess Start(string home, IReadOnlyDictionary<string, string>? environment = null, params string[] args)
+    {
+        var info = new ProcessStartInfo(Executable) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = home };
+        foreach (var a in args.Length == 0 ? ["serve"] : args) info.ArgumentList.Add(a);
+        foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("AGENT", StringComparison.OrdinalIgnoreCase)).ToList())
+            info.Environment.Remove(key);
+        info.Environment["AGENT_HOME"] = home;
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) info.Environment[k] = v;
+        var process = new Process { StartInfo = info };
+        var agent = new AgentProcess(process);
+        process.OutputDataReceived += (_, e) => agent.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => agent.OnLine(e.Data);
+        process.Exited += (_, _) => agent._listening.TrySetException(new InvalidOperationException("agent exited before listening:\n" + agent.Output));
+        process.EnableRaisingEvents = true;
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return agent;
+    }
+
+    [GeneratedRegex(@"Listening for DICOM on (?<address>[^ ]+):(?<port>\d+) as AE title (?<ae>\S+)")]
+    private static partial Regex ListeningLine();
+
+    private void OnLine(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.Add(line);
+        var m = ListeningLine().Match(line);
+        if (m.Success) _listening.TrySetResult(int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture));
+    }
+
+    public string Output
+    {
+        get { lock (_output) return string.Join('\n', _output); }
+    }
+
+    public int Id => _process.Id;
+
+    /// <summary>The port from the "Listening for DICOM" line (the first start creates a cluster: allow for initdb).</summary>
+    public Task<int> ListeningPortAsync(TimeSpan timeout) => _listening.Task.WaitAsync(timeout);
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a power cut of the process.</summary>
+    public void KillHard()
+    {
+        _process.Kill(entireProcessTree: false);
+        _process.WaitForExit();
+    }
+
+    /// <summary>SIGTERM (systemd stop) and wait for the exit code.</summary>
+    public async Task<int> StopAsync(TimeSpan timeout)
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try { await StopAsync(TimeSpan.FromSeconds(60)); }
+            catch (OperationCanceledException) { _process.Kill(); }
+        }
+        _process.Dispose();
+    }
+}
