@@ -44,6 +44,7 @@ public static class AgentHostFactory
         builder.Services.AddHostedService<InstanceStoreService>();
         builder.Services.AddSingleton<DicomServerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DicomServerService>());
+        builder.Services.AddHostedService<Delivery.DeliveryService>();
         configure?.Invoke(builder.Services);
         return builder.Build();
     }
