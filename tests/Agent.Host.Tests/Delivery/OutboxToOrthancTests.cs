@@ -7,6 +7,7 @@ using Agent.Imaging.Phantom;
 using Agent.Imaging.Series;
 using Agent.Results.Coding;
 using Agent.Results.Common;
+using Agent.Results.KeyImages;
 using Agent.Results.Reports;
 using Agent.Results.Segmentation;
 using Agent.Storage.Embedded;
@@ -30,7 +31,7 @@ public sealed class OutboxToOrthancTests
     ];
 
     [Fact]
-    public async Task Seg_and_sr_reach_orthanc_in_the_source_study_after_it_was_down_with_nothing_lost_or_sent_twice()
+    public async Task Seg_sr_and_key_images_reach_orthanc_in_the_source_study_after_it_was_down_with_nothing_lost_or_sent_twice()
     {
         var root = Directory.CreateTempSubdirectory("agent-delivery-e2e-").FullName;
         // The embedded server runs as 'postgres' when we are root: it must be able to traverse this folder.
@@ -62,12 +63,13 @@ public sealed class OutboxToOrthancTests
             var algorithm = new AlgorithmIdentity("abdomen-unet", "1.0.0");
             var seg = SegmentationWriter.Write(phantom.Labels, source, Segments, new SegmentationOptions { Algorithm = algorithm });
             var sr = MeasurementReportWriter.Write(seg.Dataset, source, Segments, SegmentStatistics.Compute(phantom.Labels, phantom.Image), new MeasurementReportOptions { Algorithm = algorithm });
+            var keyImages = KeyImageWriter.Write(phantom.Image, phantom.Labels, source, Segments, new KeyImageOptions { Algorithm = algorithm });
             var outbox = new DeliveryOutbox(dataSource);
             var outputs = new OutputRepository(dataSource);
             var deliveries = new List<long>();
-            foreach (var (file, kind) in new[] { (seg, "SEG"), (sr, "SR") })
+            foreach (var (file, kind) in new[] { (seg, "SEG"), (sr, "SR") }.Concat(keyImages.Select(k => (k, "KI"))))
             {
-                var path = Path.Combine(root, kind + ".dcm");
+                var path = Path.Combine(root, kind + deliveries.Count.ToString(CultureInfo.InvariantCulture) + ".dcm");
                 file.Save(path);
                 var id = await outputs.RecordAsync(new OutputRecord
                 {
@@ -80,8 +82,7 @@ public sealed class OutboxToOrthancTests
             // The PACS goes down: each delivery fails once, is recorded, and stays queued.
             await orthanc.StopAsync();
             var worker = DeliveryService.CreateWorker(dataSource, "orthanc", destination, 0);
-            Assert.True(await worker.RunOnceAsync(CancellationToken.None));
-            Assert.True(await worker.RunOnceAsync(CancellationToken.None));
+            foreach (var _ in deliveries) Assert.True(await worker.RunOnceAsync(CancellationToken.None));
             foreach (var id in deliveries) Assert.Equal(WorkState.Queued, (await outbox.GetAsync(id, CancellationToken.None))!.State);
 
             // It comes back: both are delivered, and nothing remains.
@@ -100,9 +101,9 @@ public sealed class OutboxToOrthancTests
             var studyId = lookup.EnumerateArray().Single(e => e.GetProperty("Type").GetString() == "Study").GetProperty("ID").GetString();
             var studySeries = await orthanc.GetJsonAsync($"/studies/{studyId}/series");
             var modalities = studySeries.EnumerateArray().Select(s => s.GetProperty("MainDicomTags").GetProperty("Modality").GetString() ?? "").Order().ToArray();
-            Assert.Equal(["CT", "SEG", "SR"], modalities);
+            Assert.Equal(["CT", "OT", "SEG", "SR"], modalities);
             var instances = await orthanc.GetJsonAsync($"/studies/{studyId}/instances");
-            Assert.Equal(files.Count + 2, instances.GetArrayLength());
+            Assert.Equal(files.Count + 2 + keyImages.Count, instances.GetArrayLength());
         }
         finally
         {
