@@ -18,7 +18,8 @@ public sealed partial class DicomFile
         }
         using (stream)
         {
-            return Read(new DicomByteSource(stream), options ?? DicomReaderOptions.Default, path, cancellationToken);
+            using var source = new DicomByteSource(stream);
+            return Read(source, options ?? DicomReaderOptions.Default, path, cancellationToken);
         }
     }
 
@@ -28,7 +29,10 @@ public sealed partial class DicomFile
 
     /// <summary>Reads a file from a stream synchronously, in bounded chunks (every value is loaded).</summary>
     public static DicomFile Read(Stream stream, DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
-        => Read(new DicomByteSource(stream, allowLazy: false), options ?? DicomReaderOptions.Default, null, cancellationToken);
+    {
+        using var source = new DicomByteSource(stream, allowLazy: false);
+        return Read(source, options ?? DicomReaderOptions.Default, null, cancellationToken);
+    }
 
     /// <summary>
     /// Reads a file from a stream: the stream is first buffered asynchronously (up to
@@ -82,8 +86,9 @@ public sealed partial class DicomFile
         // A missing or unreadable Transfer Syntax UID is a known device bug: the bytes tell the encoding instead.
         if (string.IsNullOrEmpty(uid) || !DicomTransferSyntax.TryLookup(uid, out syntax)) syntax = SniffSyntax(source);
 
-        var dataSource = source;
-        if (syntax.IsDeflated) dataSource = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
+        using var inflating = syntax.IsDeflated ? DicomInflater.Open(source, options) : null;
+        using var inflated = inflating is null ? null : new DicomByteSource(inflating, allowLazy: false);
+        var dataSource = inflated ?? source;
 
         var encoding = DicomEncoding.Of(syntax);
         if (!syntax.IsDeflated && dataSource.Ensure(8))
@@ -113,6 +118,14 @@ public sealed partial class DicomFile
         {
             source.Advance(4);
             return true;
+        }
+        // A zeroed preamble without "DICM" in front of a dataset or meta group (seen from old archives): skip it,
+        // rather than reading 16 empty (0000,0000) elements.
+        if (source.Ensure(136) && !source.Peek(128).ContainsAnyExcept((byte)0) && source.Peek(136)[129] == 0x00
+            && source.Peek(136)[128] is 0x02 or 0x08)
+        {
+            source.Advance(128);
+            return source.Peek(2)[0] == 0x02;
         }
         return false;
     }

@@ -46,15 +46,15 @@ public sealed partial class AgentDatabase : IAsyncDisposable
                 throw new ArgumentException("Either a connection string or a data directory (for the embedded database) is required", nameof(options));
             }
 
-            embedded = await EmbeddedPostgres.StartAsync(
-                new EmbeddedPostgresOptions
-                {
-                    ClusterDirectory = Path.Combine(options.DataDirectory, "postgres"),
-                    BinDirectory = options.PostgresBinDirectory,
-                    ServerOsUser = options.PostgresOsUser,
-                },
-                loggerFactory.CreateLogger<EmbeddedPostgres>(),
-                cancellationToken).ConfigureAwait(false);
+            var embeddedOptions = new EmbeddedPostgresOptions
+            {
+                ClusterDirectory = Path.Combine(options.DataDirectory, "postgres"),
+                BinDirectory = options.PostgresBinDirectory,
+                ServerOsUser = options.PostgresOsUser,
+                InitWithoutSync = options.FastEmbeddedInit,
+            };
+            embedded = await EmbeddedPostgres.StartAsync(embeddedOptions, loggerFactory.CreateLogger<EmbeddedPostgres>(), cancellationToken)
+                .ConfigureAwait(false);
             connectionString = embedded.ConnectionString;
         }
         else

@@ -18,6 +18,9 @@ public sealed class AgentDatabaseOptions
     /// <summary>Migrations folder (null: <c>migrations/</c> next to the application).</summary>
     public string? MigrationsDirectory { get; init; }
 
+    /// <summary>Tests only: create the embedded cluster without syncing it to disk (initdb --no-sync), run it durable.</summary>
+    internal bool FastEmbeddedInit { get; init; }
+
     /// <summary>How long to wait for an external server to accept connections at start-up (it may start after us).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(60);
 }

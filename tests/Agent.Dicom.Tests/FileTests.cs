@@ -215,3 +215,67 @@ public sealed class FileLazyValueTests : IDisposable
         Assert.Contains("cannot load", ex.Message, StringComparison.Ordinal);
     }
 }
+
+public class DeflateTests
+{
+    [Fact]
+    public void A_zlib_wrapped_deflated_dataset_is_accepted()
+    {
+        var body = IO.DicomWriter.Encode(SampleDatasets.Ct(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        using var ms = new MemoryStream();
+        var header = DicomFileMeta.EncodeHeader(DicomFileMeta.Create(SampleDatasets.CtImageStorage, "1.2.3.4.5", DicomTransferSyntax.DeflatedExplicitVRLittleEndian));
+        ms.Write(header);
+        using (var z = new System.IO.Compression.ZLibStream(ms, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true)) z.Write(body);
+        var file = DicomFile.Read(ms.ToArray());
+        SampleDatasets.AssertSame(SampleDatasets.Ct(), file.Dataset);
+    }
+
+    [Fact]
+    public void Corrupt_deflate_data_is_reported_as_a_format_exception()
+    {
+        var b = DicomBytes.Part10("1.2.840.10008.1.2.1.99");
+        b.Raw(0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B);
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFile.Read(b.ToArray()));
+        Assert.Contains("deflated dataset is corrupt", ex.Message, StringComparison.Ordinal);
+    }
+}
+
+public class FileCancellationTests
+{
+    [Fact]
+    public async Task Read_async_honours_cancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        await cts.CancelAsync();
+        using var stream = new MemoryStream(new byte[1024]);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => DicomFile.ReadAsync(stream, null, cts.Token));
+    }
+}
+
+public class FilePreambleTests
+{
+    [Fact]
+    public void A_zero_preamble_without_dicm_is_skipped()
+    {
+        var b = new DicomBytes().Raw(new byte[128]).Explicit(0x00080060, "CS", "CT").Explicit(0x00100010, "PN", "A^B ");
+        var file = DicomFile.Read(b.ToArray());
+        Assert.Equal(2, file.Dataset.Count);
+        Assert.Equal("CT", file.Dataset.GetString(new DicomTag(0x00080060)));
+    }
+}
+
+public class DeflateStreamingTests
+{
+    [Fact]
+    public void Stop_at_on_a_deflated_file_inflates_only_the_header()
+    {
+        var ds = SampleDatasets.Ct();
+        ds.AddOrUpdateBytes(DicomTags.PixelData, DicomVR.OW, new byte[8 << 20]);
+        using var ms = new MemoryStream();
+        new DicomFile(ds, DicomTransferSyntax.DeflatedExplicitVRLittleEndian).Save(ms);
+        var options = new IO.DicomReaderOptions { StopAt = DicomTags.PixelData, MaxDecompressedLength = 1 << 20 };
+        var file = DicomFile.Read(ms.ToArray(), options);
+        Assert.Equal("Doe^John", file.Dataset.GetString(DicomTags.PatientName));
+        Assert.Throws<DicomFormatException>(() => DicomFile.Read(ms.ToArray(), new IO.DicomReaderOptions { MaxDecompressedLength = 1 << 20 }));
+    }
+}

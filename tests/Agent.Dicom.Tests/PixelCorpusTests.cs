@@ -134,6 +134,39 @@ public class PixelCorpusTests(PydicomCorpus corpus) : IClassFixture<PydicomCorpu
         finally { Directory.Delete(folder, recursive: true); }
     }
 
+    [Theory]
+    [InlineData("MR_small.dcm", "1.2.840.10008.1.2.5")]
+    [InlineData("CT_small.dcm", "1.2.840.10008.1.2.5")]
+    [InlineData("MR_small_RLE.dcm", "1.2.840.10008.1.2.1")]
+    [InlineData("SC_rgb_rle_16bit_2frame.dcm", "1.2.840.10008.1.2.1")]
+    public void Transcoded_files_pass_dciodvfy_with_no_new_errors(string name, string targetSyntax)
+    {
+        var folder = Directory.CreateTempSubdirectory("dciodvfy-").FullName;
+        try
+        {
+            var output = Path.Combine(folder, "out.dcm");
+            DicomTranscoder.Transcode(Open(name), DicomTransferSyntax.Lookup(targetSyntax)).Save(output);
+            var before = Errors(Path.Combine(PydicomCorpus.CorpusFolder, name));
+            var after = Errors(output);
+            Assert.Empty(after.Except(before));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
+    private static HashSet<string> Errors(string path)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("dciodvfy", [path])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var text = process.StandardError.ReadToEnd() + stdout.Result;
+        process.WaitForExit();
+        return text.Split('\n').Where(l => l.StartsWith("Error", StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+    }
+
     private static void Run(string program, params string[] arguments)
     {
         using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, arguments)

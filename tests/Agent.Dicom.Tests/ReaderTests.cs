@@ -354,3 +354,22 @@ public class ReaderOrderTests
         Assert.True(ds.Zip(ds.Skip(1)).All(p => p.First.Tag < p.Second.Tag));
     }
 }
+
+public class ReaderClampTests
+{
+    [Fact]
+    public void A_sequence_longer_than_its_enclosing_item_is_clamped_to_the_item()
+    {
+        var inner = new DicomBytes().Item(12).Explicit(0x00081150, "UI", "1.2\0").ToArray();
+        var innerSeq = new DicomBytes().Tag(0x00081199).Ascii("SQ").U16(0).U32(1000).Raw(inner).ToArray();
+        var b = new DicomBytes();
+        b.Tag(0x00081140).Ascii("SQ").U16(0).U32(0xFFFFFFFF);
+        b.Item((uint)innerSeq.Length).Raw(innerSeq);
+        b.SequenceEnd();
+        b.Explicit(0x00100010, "PN", "A^B ");
+        var ds = DicomReader.ReadDataset(b.ToArray(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        var item = ds.GetFirstItem(new DicomTag(0x00081140))!;
+        Assert.Equal("1.2", item.GetFirstItem(new DicomTag(0x00081199))!.GetString(new DicomTag(0x00081150)));
+        Assert.Equal("A^B", ds.GetString(DicomTags.PatientName));
+    }
+}

@@ -48,6 +48,19 @@ public sealed class RoundTripTests : IDisposable
         }
     }
 
+    [Theory]
+    [MemberData(nameof(ParsedFiles))]
+    public void Corpus_file_reads_back_identically_with_defined_length_sequences(string name)
+    {
+        var original = DicomFile.Open(Corpus.Path(name));
+        var syntax = original.TransferSyntax.IsEncapsulated || original.TransferSyntax.IsDeflated
+            ? original.TransferSyntax
+            : DicomTransferSyntax.ExplicitVRLittleEndian;
+        using var ms = new MemoryStream();
+        original.WithTransferSyntax(syntax).Save(ms, new IO.DicomWriterOptions { DefinedLengthSequences = true });
+        SampleDatasets.AssertSame(original.Dataset, DicomFile.Read(ms.ToArray()).Dataset);
+    }
+
     [Fact]
     public async Task Async_save_writes_the_same_bytes_as_save()
     {
@@ -168,6 +181,25 @@ print("\n".join(problems))
             original.WithTransferSyntax(syntax).Save(path);
             var added = ErrorLines(path).Except(expected).ToList();
             Assert.True(added.Count == 0, $"{syntax.Name}: new dciodvfy errors:\n{string.Join('\n', added)}");
+        }
+    }
+
+    [Theory]
+    [InlineData("CT_small.dcm")]
+    [InlineData("test-SR.dcm")]
+    [InlineData("liver_1frame.dcm")]
+    [InlineData("JPEG2000.dcm")]
+    public void Dcmtk_reads_the_files_we_write_without_errors(string name)
+    {
+        var original = DicomFile.Open(Corpus.Path(name));
+        foreach (var syntax in TargetsFor(original))
+        {
+            var path = Path.Combine(_dir, $"dcmtk-{syntax.Uid}-{name}");
+            original.WithTransferSyntax(syntax).Save(path);
+            var (exit, output, error) = ExternalTool.Run("dcmdump", ["-q", path]);
+            Assert.True(exit == 0 && !error.Contains("E:", StringComparison.Ordinal), $"{syntax.Name}: dcmdump exit {exit}: {error}");
+            // dcmdump got to the end: the last top-level element is listed.
+            Assert.Contains(original.Dataset.Last().Tag.ToString().ToLowerInvariant(), output, StringComparison.Ordinal);
         }
     }
 

@@ -44,6 +44,9 @@ public sealed class ConfigurationTests : IDisposable
         Assert.Equal(fromCode.Storage.MinFreeSpaceMB, fromFile.Storage.MinFreeSpaceMB);
         Assert.Equal(fromCode.Storage.DuplicatePolicy, fromFile.Storage.DuplicatePolicy);
         Assert.Equal(fromCode.Database.ConnectionString, fromFile.Database.ConnectionString);
+        Assert.Equal(fromCode.Jobs.Workers, fromFile.Jobs.Workers);
+        Assert.Equal(fromCode.Jobs.LeaseSeconds, fromFile.Jobs.LeaseSeconds);
+        Assert.Equal(fromCode.Jobs.PollSeconds, fromFile.Jobs.PollSeconds);
     }
 
     [Fact]

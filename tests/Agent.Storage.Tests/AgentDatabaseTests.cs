@@ -23,14 +23,14 @@ public sealed class AgentDatabaseTests(PostgresFixture pg)
         var root = PostgresFixture.CreateRoot();
         try
         {
-            await using (var db = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { DataDirectory = root }, null, default))
+            await using (var db = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { DataDirectory = root, FastEmbeddedInit = true }, null, default))
             {
                 Assert.NotNull(db.Embedded);
                 Assert.True(File.Exists(Path.Combine(root, "postgres", "PG_VERSION")));
                 await new JobQueue(db.DataSource).EnqueueAsync(new JobRequest { Kind = "k", IdempotencyKey = "kept" }, default);
             }
 
-            await using var reopened = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { DataDirectory = root }, null, default);
+            await using var reopened = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { DataDirectory = root, FastEmbeddedInit = true }, null, default);
             Assert.Empty(reopened.AppliedMigrations);
             Assert.False((await new JobQueue(reopened.DataSource).EnqueueAsync(new JobRequest { Kind = "k", IdempotencyKey = "kept" }, default)).Created);
         }

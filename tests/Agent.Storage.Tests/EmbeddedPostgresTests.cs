@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Agent.Storage.Embedded;
+using Agent.Storage.Migrations;
+using Agent.Storage.Queue;
 using Npgsql;
 
 namespace Agent.Storage.Tests;
@@ -14,6 +16,7 @@ public sealed class EmbeddedPostgresTests : IDisposable
     {
         ClusterDirectory = cluster ?? Path.Combine(_root, "pg"),
         Durable = durable,
+        InitWithoutSync = true,
     };
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
@@ -62,13 +65,28 @@ public sealed class EmbeddedPostgresTests : IDisposable
     }
 
     [Fact]
-    public async Task A_stale_postmaster_pid_after_the_server_was_killed_does_not_prevent_a_start()
+    public async Task A_server_killed_with_sigkill_restarts_over_its_stale_pid_file_with_every_committed_queue_state()
     {
-        // Created quickly (initdb --no-sync), then run durable: a non-durable server (synchronous_commit off) may lose
-        // the last commits on a crash, by design. The durability settings are rewritten on every start.
-        await (await EmbeddedPostgres.StartAsync(Options(), null, CancellationToken.None)).DisposeAsync();
+        // Durable: a non-durable server (synchronous_commit off) may lose the last commits on a crash, by design.
         var killed = await EmbeddedPostgres.StartAsync(Options(durable: true), null, CancellationToken.None);
-        await ExecAsync(killed.ConnectionString, "CREATE TABLE t (x int); INSERT INTO t VALUES (9);");
+        await MigrationRunner.ApplyAsync(killed.ConnectionString, null, null, CancellationToken.None);
+        long running;
+        await using (var ds = NpgsqlDataSource.Create(killed.ConnectionString))
+        {
+            var queue = new JobQueue(ds);
+            for (var i = 0; i < 10; i++)
+            {
+                await queue.EnqueueAsync(new JobRequest { Kind = "segment", IdempotencyKey = $"k{i}" }, default);
+            }
+
+            for (var i = 0; i < 3; i++)
+            {
+                Assert.True(await queue.CompleteAsync((await queue.TryLeaseAsync("w", TimeSpan.FromMinutes(5), null, default))!, null, default));
+            }
+
+            running = (await queue.TryLeaseAsync("w", TimeSpan.FromMinutes(5), null, default))!.Id;
+        }
+
         var pid = ReadPostmasterPid();
         using (var p = Process.GetProcessById(pid))
         {
@@ -82,7 +100,10 @@ public sealed class EmbeddedPostgresTests : IDisposable
         await using var restarted = await EmbeddedPostgres.StartAsync(Options(durable: true), null, CancellationToken.None);
         Assert.False(restarted.AdoptedRunningServer);
         Assert.NotEqual(pid, ReadPostmasterPid());
-        Assert.Equal(9, await ScalarAsync(restarted.ConnectionString, "SELECT x FROM t"));
+        Assert.Equal(
+            "queued:6,running:1,succeeded:3",
+            await ScalarAsync(restarted.ConnectionString, "SELECT string_agg(state || ':' || n, ',' ORDER BY state) FROM (SELECT state, count(*) n FROM jobs GROUP BY state) s"));
+        Assert.Equal(running, await ScalarAsync(restarted.ConnectionString, "SELECT id FROM jobs WHERE state = 'running'"));
     }
 
     [Fact]
@@ -154,6 +175,8 @@ public sealed class EmbeddedPostgresTests : IDisposable
 
         Assert.StartsWith(Path.GetTempPath(), pg.SocketDirectory, StringComparison.Ordinal);
         Assert.Equal(1, await ScalarAsync(pg.ConnectionString, "SELECT 1"));
+        await pg.StopAsync(CancellationToken.None);
+        Assert.False(Directory.Exists(pg.SocketDirectory));
     }
 
     [Fact]

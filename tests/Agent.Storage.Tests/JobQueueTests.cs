@@ -124,6 +124,24 @@ public sealed class JobQueueTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task A_restarted_node_takes_back_only_its_own_previous_leases_at_once()
+    {
+        await DrainAsync();
+        var queue = new JobQueue(DataSource);
+        await queue.EnqueueAsync(Job(), default);
+        await queue.EnqueueAsync(Job(), default);
+        var killed = await queue.TryLeaseAsync("node-a/worker-1", Lease, null, default);
+        var alive = await queue.TryLeaseAsync("node-b/worker-1", Lease, null, default);
+
+        Assert.Equal(1, await queue.ReclaimOwnedByAsync("node-a/", default));
+
+        var again = await queue.TryLeaseAsync("node-a/worker-1", Lease, null, default);
+        Assert.Equal((killed!.Id, 2), (again!.Id, again.Attempt));
+        Assert.False(await queue.CompleteAsync(killed, null, default));
+        Assert.True(await queue.CompleteAsync(alive!, null, default));
+    }
+
+    [Fact]
     public async Task A_renewed_lease_is_not_reclaimed()
     {
         await DrainAsync();
@@ -170,6 +188,19 @@ public sealed class JobQueueTests(PostgresFixture pg) : DatabaseTestBase(pg)
         var info = await queue.GetAsync(id, default);
         Assert.Equal((WorkState.Failed, 3, "boom 3"), (info!.State, info.Attempts, info.LastError));
         Assert.NotNull(info.FinishedAt);
+    }
+
+    [Fact]
+    public async Task A_huge_error_message_is_stored_truncated()
+    {
+        await DrainAsync();
+        var queue = new JobQueue(DataSource);
+        var id = (await queue.EnqueueAsync(Job(), default)).Id;
+        var lease = await queue.TryLeaseAsync("w", Lease, null, default);
+
+        await queue.FailAsync(lease!, new JobOutcome { Error = new string('x', 1_000_000) }, NoJitter, default);
+
+        Assert.Equal(4000, (await queue.GetAsync(id, default))!.LastError!.Length);
     }
 
     [Fact]

@@ -76,6 +76,37 @@ public sealed class JobWorkerTests(PostgresFixture pg) : DatabaseTestBase(pg)
     }
 
     [Fact]
+    public async Task The_heartbeat_keeps_a_job_longer_than_its_lease_away_from_other_workers()
+    {
+        await ExecAsync("DELETE FROM jobs");
+        var queue = new JobQueue(DataSource);
+        var id = (await queue.EnqueueAsync(Job(), default)).Id;
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var worker = new JobWorker(
+            DataSource,
+            new JobWorkerOptions { Name = "slow", LeaseDuration = TimeSpan.FromSeconds(3), RenewEvery = TimeSpan.FromMilliseconds(300) },
+            async (_, ct) =>
+            {
+                started.SetResult();
+                await release.Task.WaitAsync(ct);
+                return new JobOutcome();
+            });
+
+        var run = worker.RunOnceAsync(default);
+        await started.Task;
+        // Twice the lease duration: without renewals the job would be reclaimed by the other worker's lease attempt.
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        var stolen = await queue.TryLeaseAsync("other", TimeSpan.FromMinutes(1), null, default);
+        release.SetResult();
+        await run;
+
+        Assert.Null(stolen);
+        var info = await queue.GetAsync(id, default);
+        Assert.Equal((WorkState.Succeeded, 1), (info!.State, info.Attempts));
+    }
+
+    [Fact]
     public async Task Cancelling_a_job_stops_its_running_handler()
     {
         await ExecAsync("DELETE FROM jobs");

@@ -1,12 +1,16 @@
+using System.Buffers;
+
 namespace Agent.Dicom.IO;
 
 /// <summary>
 /// Buffered forward reader over a byte array or a stream, with the absolute position and, when knowable, the total
 /// length, so no length field is trusted beyond the bytes that exist.
 /// </summary>
-internal sealed class DicomByteSource
+internal sealed class DicomByteSource : IDisposable
 {
     private const int StreamWindow = 8 * 1024;
+    private const int SmallValue = 256;
+    private const int SlabSize = 4096;
 
     // Bytes not yet read occupy _window[_pos.._end). In memory mode _window is the caller's data and never refills.
     private readonly Stream? _stream;
@@ -16,6 +20,8 @@ internal sealed class DicomByteSource
     private int _end;
     private long _windowOrigin;
     private bool _eof;
+    private byte[]? _slab;
+    private int _slabUsed;
 
     public DicomByteSource(ReadOnlyMemory<byte> data, long origin = 0)
     {
@@ -30,7 +36,8 @@ internal sealed class DicomByteSource
     public DicomByteSource(Stream stream, bool allowLazy = true)
     {
         _stream = stream;
-        _array = new byte[StreamWindow];
+        // Values are always copied out of the window, so it can go back to the pool when parsing ends.
+        _array = ArrayPool<byte>.Shared.Rent(StreamWindow);
         _memory = _array;
         _windowOrigin = stream.CanSeek ? stream.Position : 0;
         Length = stream.CanSeek ? stream.Length : -1;
@@ -93,6 +100,20 @@ internal sealed class DicomByteSource
             return slice;
         }
         int len = (int)length;
+        if (len <= SmallValue && _end - _pos >= len)
+        {
+            // Small values share slabs: one allocation per few dozen elements instead of one each.
+            if (_slab is null || SlabSize - _slabUsed < len)
+            {
+                _slab = new byte[SlabSize];
+                _slabUsed = 0;
+            }
+            _memory.Span.Slice(_pos, len).CopyTo(_slab.AsSpan(_slabUsed));
+            var slice = _slab.AsMemory(_slabUsed, len);
+            _slabUsed += len;
+            _pos += len;
+            return slice;
+        }
         if (_end - _pos >= len)
         {
             var copy = _memory.Slice(_pos, len).ToArray();
@@ -149,6 +170,17 @@ internal sealed class DicomByteSource
         _windowOrigin = absolutePosition;
         _pos = 0;
         _end = 0;
+    }
+
+    /// <summary>Returns the stream window to the pool; the source must not be used afterwards.</summary>
+    public void Dispose()
+    {
+        if (_stream is null || _array.Length == 0) return;
+        ArrayPool<byte>.Shared.Return(_array);
+        _array = [];
+        _memory = ReadOnlyMemory<byte>.Empty;
+        _pos = _end = 0;
+        _eof = true;
     }
 
     public DicomFormatException Truncated(long length)

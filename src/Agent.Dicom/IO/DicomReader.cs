@@ -7,7 +7,7 @@ namespace Agent.Dicom.IO;
 /// and undefined length, encapsulated pixel data, and the broken encodings real devices produce. It reports what it
 /// parses to an <see cref="IDicomReaderObserver"/> and throws only <see cref="DicomFormatException"/> for bad input.
 /// </summary>
-public sealed class DicomReader
+public sealed partial class DicomReader
 {
     private const uint UndefinedLength = 0xFFFFFFFF;
 
@@ -50,8 +50,14 @@ public sealed class DicomReader
     {
         options ??= DicomReaderOptions.Default;
         var source = new DicomByteSource(data);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
-        new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+        if (!syntax.IsDeflated)
+        {
+            new DicomReader(source, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
+            return;
+        }
+        using var inflating = DicomInflater.Open(source, options);
+        using var inflated = new DicomByteSource(inflating, allowLazy: false);
+        new DicomReader(inflated, options, observer, cancellationToken).ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
     }
 
     /// <summary>Parses a raw dataset from a stream (read synchronously, in bounded chunks; every value is loaded).</summary>
@@ -69,9 +75,10 @@ public sealed class DicomReader
         DicomReaderOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= DicomReaderOptions.Default;
-        var source = new DicomByteSource(stream, allowLazy: false);
-        if (syntax.IsDeflated) source = new DicomByteSource(DicomInflater.Inflate(source, options, cancellationToken));
-        var reader = new DicomReader(source, options, observer, cancellationToken);
+        using var streamSource = new DicomByteSource(stream, allowLazy: false);
+        using var inflating = syntax.IsDeflated ? DicomInflater.Open(streamSource, options) : null;
+        using var inflated = inflating is null ? null : new DicomByteSource(inflating, allowLazy: false);
+        var reader = new DicomReader(inflated ?? streamSource, options, observer, cancellationToken);
         reader.ReadTopLevel(DicomEncoding.Of(syntax), stopAtNonMetaGroup: false);
         return reader.Stopped;
     }
@@ -153,7 +160,7 @@ public sealed class DicomReader
             }
             if (vr == DicomVR.SQ)
             {
-                ReadSequence(encoding, tag, length, depth + 1);
+                ReadSequence(encoding, tag, length, depth + 1, end);
                 continue;
             }
             if (vr == DicomVR.UN && vrFromStream && encoding.IsExplicitVR && !encoding.IsBigEndian
@@ -163,7 +170,7 @@ public sealed class DicomReader
                 // UN values are always implicit VR little endian (PS3.5 6.2.2), so a known SQ can be parsed as one.
                 if (entry.VR == DicomVR.SQ)
                 {
-                    ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1);
+                    ReadSequence(DicomEncoding.ImplicitLittleEndian, tag, length, depth + 1, end);
                     continue;
                 }
                 var known = ImplicitVR(tag, _pixelRepresentation);
@@ -174,48 +181,6 @@ public sealed class DicomReader
             else if (tag.Value == 0x00280103 && value.Length == 2 && value.IsLoaded) _pixelRepresentation = BinaryPrimitives.ReadUInt16LittleEndian(value.Span);
             _observer.OnElement(tag, vr, value);
         }
-    }
-
-    private void RememberCreator(DicomTag tag, DicomBuffer value, int depth)
-    {
-        if (!value.IsLoaded || value.Length > 64) return;
-        if (_creators.Length <= depth) Array.Resize(ref _creators, depth + 8);
-        var map = _creators[depth] ??= [];
-        map[tag.Value] = DicomText.DecodeAscii(value.Span).Trim(' ', '\0');
-    }
-
-    private void ForgetCreators(int depth)
-    {
-        if (depth < _creators.Length) _creators[depth]?.Clear();
-    }
-
-    /// <summary>The VR of an element without one, using what this parse has seen: private creators, Pixel Representation.</summary>
-    private DicomVR ImplicitVRInContext(DicomTag tag, int depth)
-    {
-        if (tag.IsPrivate && !tag.IsPrivateCreator && depth < _creators.Length && _creators[depth] is { Count: > 0 } map
-            && map.TryGetValue(tag.PrivateCreatorSlot.Value, out var creator)
-            && DicomDictionary.TryLookupPrivate(creator, tag, out var privateEntry))
-        {
-            return Resolve(privateEntry.VRs);
-        }
-        return ImplicitVR(tag, _pixelRepresentation);
-    }
-
-    private static DicomVR Resolve(DicomVR[] vrs, int pixelRepresentation = 0)
-    {
-        if (vrs.Length == 0) return DicomVR.UN;
-        if (vrs.Length == 1) return vrs[0];
-        bool ow = false, ss = false, us = false;
-        foreach (var v in vrs)
-        {
-            ow |= v == DicomVR.OW;
-            ss |= v == DicomVR.SS;
-            us |= v == DicomVR.US;
-        }
-        // PS3.5 A.1: pixel data and other "OB or OW" values are OW in implicit VR; "US or SS" follows Pixel Representation.
-        if (ow) return DicomVR.OW;
-        if (us && ss) return pixelRepresentation == 1 ? DicomVR.SS : DicomVR.US;
-        return vrs[0];
     }
 
     private void ReadUndefinedLength(DicomEncoding encoding, DicomTag tag, DicomVR vr, bool vrFromStream, int depth, long elementStart)
@@ -291,18 +256,6 @@ public sealed class DicomReader
         src.Advance(8);
     }
 
-    /// <summary>
-    /// The VR for a public element encoded without one: the dictionary's; OW for "OB or OW"; SS for "US or SS" when
-    /// <paramref name="pixelRepresentation"/> is 1, else US; UN when unknown.
-    /// </summary>
-    public static DicomVR ImplicitVR(DicomTag tag, int pixelRepresentation = 0)
-    {
-        if (tag.IsGroupLength) return DicomVR.UL;
-        if (tag.IsPrivateCreator) return DicomVR.LO;
-        if (tag.IsPrivate || !DicomDictionary.TryLookup(tag, out var entry)) return DicomVR.UN;
-        return Resolve(entry.VRs, pixelRepresentation);
-    }
-
     private DicomBuffer ReadValue(uint length, int swapUnit, DicomTag tag)
     {
         var src = _source;
@@ -324,93 +277,6 @@ public sealed class DicomReader
             return DicomBuffer.From(copy);
         }
         return DicomBuffer.From(memory);
-    }
-
-    private void ReadSequence(DicomEncoding encoding, DicomTag tag, long length, int depth)
-    {
-        var src = _source;
-        if (depth > _options.MaxDepth)
-            throw new DicomFormatException($"sequences nested deeper than {_options.MaxDepth} levels", src.Position);
-        // A defined length past the end of the data (seen when a tool removed elements without fixing lengths) is
-        // clamped: the items must then end exactly where the data ends, or parsing fails there.
-        long end = length >= 0 ? src.Position + Math.Min(length, src.Remaining) : -1;
-        _observer.OnBeginSequence(tag, DicomVR.SQ, length);
-        while (true)
-        {
-            if (end >= 0)
-            {
-                if (src.Position == end) break;
-                if (src.Position > end) throw new DicomFormatException($"an item runs past the end of sequence {tag}", src.Position);
-            }
-            if (!src.Ensure(8))
-                throw new DicomFormatException($"data ends inside sequence {tag}", src.Position);
-            var head = src.Peek(8);
-            var itemTag = ReadTag(head, encoding.IsBigEndian);
-            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation)
-            {
-                if (itemLength == UndefinedLength)
-                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
-                src.Advance(8);
-                break;
-            }
-            if (itemTag != DicomTag.Item)
-                throw new DicomFormatException($"expected an item in sequence {tag} but found {itemTag}", src.Position);
-            if (++_itemCount > _options.MaxItems)
-                throw new DicomFormatException($"more than {_options.MaxItems} items", src.Position);
-            _cancellationToken.ThrowIfCancellationRequested();
-            src.Advance(8);
-            ForgetCreators(depth);
-            _observer.OnBeginItem(itemLength == UndefinedLength ? -1 : itemLength);
-            if (itemLength == UndefinedLength)
-            {
-                ReadElements(encoding, -1, untilItemDelimiter: true, depth);
-            }
-            else
-            {
-                long itemEnd = src.Position + Math.Min(itemLength, src.Remaining);
-                if (end >= 0 && itemEnd > end)
-                    throw new DicomFormatException($"an item of {itemLength} bytes runs past the end of sequence {tag}", src.Position);
-                ReadElements(encoding, itemEnd, untilItemDelimiter: false, depth);
-            }
-            _observer.OnEndItem();
-        }
-        _observer.OnEndSequence();
-    }
-
-    private void ReadFragments(DicomEncoding encoding, DicomTag tag, DicomVR vr)
-    {
-        var src = _source;
-        _observer.OnBeginFragments(tag, vr);
-        bool first = true;
-        while (true)
-        {
-            if (!src.Ensure(8))
-                throw new DicomFormatException($"data ends inside the encapsulated value of {tag} (no sequence delimiter)", src.Position);
-            var head = src.Peek(8);
-            var itemTag = ReadTag(head, encoding.IsBigEndian);
-            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation)
-            {
-                if (itemLength == UndefinedLength)
-                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
-                src.Advance(8);
-                break;
-            }
-            if (itemTag != DicomTag.Item)
-                throw new DicomFormatException($"expected a fragment item in {tag} but found {itemTag}", src.Position);
-            if (itemLength == UndefinedLength)
-                throw new DicomFormatException($"a fragment of {tag} has an undefined length", src.Position);
-            if (first && itemLength % 4 != 0)
-                throw new DicomFormatException($"the basic offset table of {tag} has {itemLength} bytes, not a multiple of 4", src.Position);
-            if (++_itemCount > _options.MaxItems)
-                throw new DicomFormatException($"more than {_options.MaxItems} items", src.Position);
-            _cancellationToken.ThrowIfCancellationRequested();
-            src.Advance(8);
-            _observer.OnFragment(ReadValue(itemLength, 1, tag));
-            first = false;
-        }
-        _observer.OnEndFragments();
     }
 
     private static DicomTag ReadTag(ReadOnlySpan<byte> b, bool bigEndian)

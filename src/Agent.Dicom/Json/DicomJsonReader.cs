@@ -117,7 +117,8 @@ public static class DicomJsonReader
         {
             if (inline.ValueKind != JsonValueKind.String || !inline.TryGetBytesFromBase64(out var bytes))
                 throw new DicomFormatException($"attribute {tag} InlineBinary is not base64");
-            return new DicomElement(tag, vr, DicomBuffer.From(DicomText.PadEven(bytes, vr.PaddingByte)));
+            // Kept byte for byte (the writer pads odd lengths when encoding), so JSON -> dataset -> JSON is exact.
+            return new DicomElement(tag, vr, DicomBuffer.From(bytes));
         }
         if (!json.TryGetProperty("Value", out var value) || value.ValueKind == JsonValueKind.Null)
             return vr == DicomVR.SQ ? new DicomSequence(tag) : new DicomElement(tag, vr, DicomBuffer.Empty);
@@ -154,8 +155,12 @@ public static class DicomJsonReader
             case JsonValueKind.Number:
                 return v.GetRawText();
             case JsonValueKind.Object when vr == DicomVR.PN:
-                string Group(string name) => v.TryGetProperty(name, out var g) && g.ValueKind == JsonValueKind.String ? g.GetString()! : "";
-                return (Group("Alphabetic") + "=" + Group("Ideographic") + "=" + Group("Phonetic")).TrimEnd('=');
+                // Groups up to the last one present, so "A=B=" written as three groups reads back as three.
+                string?[] groups = ["Alphabetic", "Ideographic", "Phonetic"];
+                for (int g = 0; g < groups.Length; g++)
+                    groups[g] = v.TryGetProperty(groups[g]!, out var p) && p.ValueKind is JsonValueKind.String or JsonValueKind.Null ? p.GetString() ?? "" : null;
+                int last = Array.FindLastIndex(groups, g => g is not null);
+                return string.Join('=', groups.Take(last + 1).Select(g => g ?? ""));
             default:
                 throw new DicomFormatException($"attribute {tag} ({vr}) has a {v.ValueKind} value");
         }

@@ -33,8 +33,11 @@ internal static class DicomJsonValues
     private static void WritePersonName(string value, Utf8JsonWriter writer)
     {
         var groups = value.Split('=');
+        // Trailing empty groups are only delimiters (PS3.5 6.2.1.1 allows leaving them out); pydicom drops them too.
+        int count = Math.Min(groups.Length, PersonNameGroups.Length);
+        while (count > 1 && groups[count - 1].Length == 0) count--;
         writer.WriteStartObject();
-        for (int i = 0; i < groups.Length && i < PersonNameGroups.Length; i++)
+        for (int i = 0; i < count; i++)
             writer.WriteString(PersonNameGroups[i], groups[i]);
         writer.WriteEndObject();
     }

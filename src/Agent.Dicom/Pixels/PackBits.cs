@@ -31,25 +31,34 @@ internal static class PackBits
         return dst;
     }
 
-    /// <summary>Encodes one row: replicate runs of 3 or more bytes, literal runs otherwise, at most 128 bytes each.</summary>
-    public static void Encode(ReadOnlySpan<byte> row, List<byte> output)
+    /// <summary>Most bytes <see cref="Encode"/> writes for <paramref name="length"/> input bytes: one header per 128 literals.</summary>
+    public static int MaxEncodedLength(int length) => length + (length + 127) / 128;
+
+    /// <summary>
+    /// Encodes one row into <paramref name="output"/> (at least <see cref="MaxEncodedLength"/> bytes) and returns the
+    /// bytes written: replicate runs of 3 or more bytes, literal runs otherwise, at most 128 bytes each.
+    /// </summary>
+    public static int Encode(ReadOnlySpan<byte> row, Span<byte> output)
     {
-        int i = 0;
+        int i = 0, o = 0;
         while (i < row.Length)
         {
             int run = RunLength(row, i);
             if (run >= 3 || (run == 2 && i + 2 == row.Length))
             {
-                output.Add((byte)(sbyte)(1 - run));
-                output.Add(row[i]);
+                output[o++] = (byte)(sbyte)(1 - run);
+                output[o++] = row[i];
                 i += run;
                 continue;
             }
             int start = i;
-            while (i < row.Length && i - start < 128 && RunLength(row, i) < 3) i++;
-            output.Add((byte)(i - start - 1));
-            for (int k = start; k < i; k++) output.Add(row[k]);
+            // A literal ends where three equal bytes begin (worth a replicate run) or at 128 bytes.
+            while (i < row.Length && i - start < 128 && !(i + 2 < row.Length && row[i] == row[i + 1] && row[i] == row[i + 2])) i++;
+            output[o++] = (byte)(i - start - 1);
+            row[start..i].CopyTo(output[o..]);
+            o += i - start;
         }
+        return o;
     }
 
     private static int RunLength(ReadOnlySpan<byte> row, int i)

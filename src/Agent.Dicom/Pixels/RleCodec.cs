@@ -66,14 +66,15 @@ public static class RleCodec
         int segments = samplesPerPixel * bytesPerSample;
         if (frame.Length < (long)pixels * segments)
             throw new DicomFormatException($"frame of {frame.Length} bytes is shorter than {rows}x{columns}x{segments} bytes");
-        var output = new List<byte>(frame.Length / 2 + HeaderLength);
-        output.AddRange(new byte[HeaderLength]);
-        var header = new uint[MaxSegments + 1];
-        header[0] = (uint)segments;
+        long worst = HeaderLength + (long)segments * (rows * (long)PackBits.MaxEncodedLength(columns) + 1);
+        if (worst > Array.MaxLength) throw new DicomFormatException($"frame of {rows}x{columns}x{segments} bytes is too large to encode");
+        var output = new byte[worst];
+        BinaryPrimitives.WriteUInt32LittleEndian(output, (uint)segments);
         var plane = new byte[pixels];
+        int length = HeaderLength;
         for (int s = 0; s < segments; s++)
         {
-            header[s + 1] = (uint)output.Count;
+            BinaryPrimitives.WriteUInt32LittleEndian(output.AsSpan(4 + 4 * s), (uint)length);
             int sample = s / bytesPerSample;
             int byteInSample = bytesPerSample - 1 - (s % bytesPerSample);
             for (int p = 0; p < pixels; p++)
@@ -83,12 +84,10 @@ public static class RleCodec
                     : (p * samplesPerPixel + sample) * bytesPerSample + byteInSample;
                 plane[p] = frame[index];
             }
-            for (int r = 0; r < rows; r++) PackBits.Encode(plane.AsSpan(r * columns, columns), output);
-            if ((output.Count & 1) == 1) output.Add(0x80); // -128 is a no-op in PackBits: safe padding
+            for (int r = 0; r < rows; r++) length += PackBits.Encode(plane.AsSpan(r * columns, columns), output.AsSpan(length));
+            if ((length & 1) == 1) output[length++] = 0x80; // -128 is a no-op in PackBits: safe padding
         }
-        var bytes = output.ToArray();
-        for (int i = 0; i <= MaxSegments; i++) BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4 * i), header[i]);
-        return bytes;
+        return output.AsSpan(0, length).ToArray();
     }
 
     private static (int BytesPerSample, int Pixels) CheckGeometry(int rows, int columns, int samples, int bitsAllocated)

@@ -13,6 +13,8 @@ public static class CliApp
         root.Subcommands.Add(ServeCommand.Create(context, config));
         root.Subcommands.Add(EchoCommand.Create(context, config));
         root.Subcommands.Add(SendCommand.Create(context, config));
+        root.Subcommands.Add(FindCommand.Create(context, config));
+        root.Subcommands.Add(MoveCommand.Create(context, config));
         root.Subcommands.Add(DumpCommand.Create(context));
         root.Subcommands.Add(PhantomCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context, config));

@@ -8,6 +8,7 @@ public sealed class AgentSettings
     public required DicomOptions Dicom { get; init; }
     public required StorageOptions Storage { get; init; }
     public required DatabaseOptions Database { get; init; }
+    public required JobsOptions Jobs { get; init; }
 
     /// <summary>AGENT_HOME (or the working directory): relative paths resolve against it.</summary>
     public required string Home { get; init; }
@@ -27,6 +28,7 @@ public sealed class AgentSettings
             Dicom = AgentOptionsRegistration.Bind<DicomOptions>(configuration, DicomOptions.Section),
             Storage = storage,
             Database = AgentOptionsRegistration.Bind<DatabaseOptions>(configuration, DatabaseOptions.Section),
+            Jobs = AgentOptionsRegistration.Bind<JobsOptions>(configuration, JobsOptions.Section),
             DataFolder = ResolveDataFolder(home, storage.DataFolder),
         };
     }

@@ -16,6 +16,7 @@ public static class ConfigurationShape
         ["Dicom"] = typeof(DicomOptions),
         ["Storage"] = typeof(StorageOptions),
         ["Database"] = typeof(DatabaseOptions),
+        ["Jobs"] = typeof(JobsOptions),
     };
 
     /// <summary>Every shape error, and the keys to leave out so the rest can still be bound and range-checked.</summary>

@@ -24,6 +24,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "Stopping: finishing in-flight associations")]
     public static partial void Stopping(ILogger logger);
 
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "{Count} job worker(s) running for: {Kinds}")]
+    public static partial void JobWorkers(ILogger logger, int count, string kinds);
+
     // 2000-2099: ingest
     [LoggerMessage(EventId = 2000, Level = LogLevel.Debug, Message = "Stored {SopInstanceUid} ({Size} bytes) as {RelativePath}")]
     public static partial void Stored(ILogger logger, string sopInstanceUid, long size, string relativePath);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Agent.Dicom;
 using Agent.Dicom.Pixels;
 
@@ -32,10 +33,26 @@ internal static class FramePixels
 
     public static void Decode(SeriesFrame frame, Span<float> destination, bool applyRescale)
     {
-        var values = frame.Pixels.ReadFrameAsFloat(frame.FrameIndex);
         int n = frame.Rows * frame.Columns;
-        if (values.Length < n || destination.Length < n) throw new DicomFormatException("a frame is smaller than Rows x Columns");
+        if (destination.Length < n) throw new ArgumentException("destination is smaller than a frame", nameof(destination));
         float slope = applyRescale ? (float)frame.RescaleSlope : 1f, intercept = applyRescale ? (float)frame.RescaleIntercept : 0f;
+        var p = frame.Pixels;
+        if (!p.IsEncapsulated && p.BitsAllocated == 16 && p.HighBit == p.BitsStored - 1)
+        {
+            // The usual CT/MR case, decoded straight from the frame's bytes: several times faster than the general
+            // reader, which handles every bit layout and sample arrangement.
+            var bytes = p.GetFrame(frame.FrameIndex).Span;
+            if (bytes.Length < 2 * n) throw new DicomFormatException("a frame is smaller than Rows x Columns");
+            var words = MemoryMarshal.Cast<byte, ushort>(bytes[..(2 * n)]);
+            int shift = 32 - p.BitsStored;
+            if (p.IsSigned)
+                for (int i = 0; i < n; i++) destination[i] = ((int)((uint)words[i] << shift) >> shift) * slope + intercept;
+            else
+                for (int i = 0; i < n; i++) destination[i] = (((uint)words[i] << shift) >> shift) * slope + intercept;
+            return;
+        }
+        var values = p.ReadFrameAsFloat(frame.FrameIndex);
+        if (values.Length < n) throw new DicomFormatException("a frame is smaller than Rows x Columns");
         for (int i = 0; i < n; i++) destination[i] = values[i] * slope + intercept;
     }
 }

@@ -39,6 +39,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string? _runAs;
     private readonly string _clusterDirectory;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _handedOut = new(StringComparer.Ordinal);
     private int _stopped;
 
     private EmbeddedPostgres(EmbeddedPostgresOptions options, ILogger logger, string binDirectory, string? runAs)
@@ -102,6 +103,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             Username = _options.SuperUser,
             Database = database,
         };
+        _handedOut.TryAdd(builder.ConnectionString, 0);
         return builder.ConnectionString;
     }
 
@@ -109,7 +111,8 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
     public async Task CreateDatabaseAsync(string database, CancellationToken cancellationToken)
     {
         ValidateIdentifier(database, nameof(database));
-        await using var conn = new NpgsqlConnection(ConnectionStringFor("postgres"));
+        // Unpooled: a one-off on the maintenance database.
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionStringFor("postgres")) { Pooling = false }.ConnectionString);
         await conn.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (var check = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", conn))
         {
@@ -140,7 +143,13 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
+        // Idle pooled connections to this server die with it; drop the pools of the connection strings handed out.
+        foreach (var cs in _handedOut.Keys)
+        {
+            using var conn = new NpgsqlConnection(cs);
+            NpgsqlConnection.ClearPool(conn);
+        }
+
         if (!File.Exists(Path.Combine(_clusterDirectory, "PG_VERSION")))
         {
             return;
@@ -155,6 +164,23 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
         else
         {
             LogStopped(_logger, _clusterDirectory);
+        }
+
+        if (SocketDirectory != _clusterDirectory)
+        {
+            try
+            {
+                // Only when empty (the server removed its socket and lock file): leave nothing behind in /tmp.
+                Directory.Delete(SocketDirectory, recursive: false);
+            }
+            catch (IOException)
+            {
+                // Still in use or already gone.
+            }
+            catch (UnauthorizedAccessException)
+            {
+                // Not ours to remove.
+            }
         }
     }
 
@@ -227,7 +253,7 @@ public sealed partial class EmbeddedPostgres : IAsyncDisposable
             "-D", _clusterDirectory, "-U", _options.SuperUser, "-E", "UTF8", "--no-locale",
             "--auth-local=trust", "--auth-host=reject",
         };
-        if (!_options.Durable)
+        if (!_options.Durable || _options.InitWithoutSync)
         {
             args.Add("--no-sync");
         }

@@ -36,6 +36,9 @@ public sealed class EmbeddedPostgresOptions
     /// </summary>
     public bool Durable { get; init; } = true;
 
+    /// <summary>Tests only: initdb --no-sync even for a durable cluster (the run-time settings stay durable).</summary>
+    internal bool InitWithoutSync { get; init; }
+
     /// <summary>Extra <c>postgresql.conf</c> settings (name to value, written quoted), e.g. <c>max_connections</c>.</summary>
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

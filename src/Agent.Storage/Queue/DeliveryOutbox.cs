@@ -15,20 +15,22 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
 
     private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
 
+    private const string ExpiredFilter = "lease_expires_at < now()";
+
     // Expired leases go back to the queue (or fail on their last attempt) and leave an attempt row behind.
     private const string ReclaimSql = $"""
         WITH x AS (
             SELECT id, attempts, lease_owner, attempt_started_at FROM deliveries
-            WHERE state = 'running' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED),
+            WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED),
         u AS (
             UPDATE deliveries d SET
                    state = CASE WHEN d.attempts >= d.max_attempts THEN 'failed' ELSE 'queued' END,
                    finished_at = CASE WHEN d.attempts >= d.max_attempts THEN now() END,
-                   last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' expired (sender crashed, hung or lost the database)',
+                   last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' reclaimed (sender crashed, hung or lost the database)',
                    next_attempt_at = now(), {ClearLease}
             FROM x WHERE d.id = x.id RETURNING d.id)
         INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, error)
-        SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease expired'
+        SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease reclaimed'
         FROM x JOIN u ON u.id = x.id
         """;
 
@@ -165,7 +167,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                 lease.Token,
                 lease.Owner,
                 permanent,
-                error,
+                error = ErrorText.Bound(error),
                 dimseStatus,
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
             },
@@ -213,7 +215,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             UPDATE deliveries SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @deliveryId AND state IN ('queued', 'running')
             """,
-            new { deliveryId, reason },
+            new { deliveryId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }
@@ -234,6 +236,20 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At start-up, puts back the deliveries still leased to this node's previous (killed) process; see
+    /// <see cref="JobQueue.ReclaimOwnedByAsync"/> for when this is safe.
+    /// </summary>
+    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
+            new { ownerPrefix },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>

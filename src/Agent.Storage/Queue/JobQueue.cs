@@ -27,13 +27,15 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
     private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
 
+    private const string ExpiredFilter = "lease_expires_at < now()";
+
     private const string ReclaimSql = $"""
         UPDATE jobs j SET
                state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
                finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END,
-               last_error = 'lease of ' || COALESCE(j.lease_owner, '?') || ' expired (worker crashed, hung or lost the database)',
+               last_error = 'lease of ' || COALESCE(j.lease_owner, '?') || ' reclaimed (worker crashed, hung or lost the database)',
                next_attempt_at = now(), {ClearLease}
-        FROM (SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < now() FOR UPDATE SKIP LOCKED) x
+        FROM (SELECT id FROM jobs WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED) x
         WHERE j.id = x.id
         """;
 
@@ -201,7 +203,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 lease.Id,
                 lease.Token,
                 outcome.Permanent,
-                Error = outcome.Error ?? "failed",
+                Error = ErrorText.Bound(outcome.Error) ?? "failed",
                 delaySeconds = policy.DelayAfter(lease.Attempt).TotalSeconds,
                 outcome.TimingsJson,
                 outcome.Device,
@@ -237,7 +239,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
             UPDATE jobs SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
             WHERE id = @jobId AND state IN ('queued', 'running')
             """,
-            new { jobId, reason },
+            new { jobId, reason = ErrorText.Bound(reason) },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n == 1;
     }
@@ -261,6 +263,22 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     {
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// At start-up, puts back the jobs still leased to this node's previous process (killed, so its leases would
+    /// otherwise block them until they expire). Matches lease owners starting with <paramref name="ownerPrefix"/>
+    /// (e.g. the node name in <see cref="JobWorkerOptions.Name"/> = <c>node/worker-1</c>): only safe when no other
+    /// live process uses that prefix. Returns how many jobs were put back (or failed, on their last attempt).
+    /// </summary>
+    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
+        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await conn.ExecuteAsync(new CommandDefinition(
+            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
+            new { ownerPrefix },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>A job by id, or null.</summary>
