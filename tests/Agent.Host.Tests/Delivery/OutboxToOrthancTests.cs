@@ -10,11 +10,8 @@ using Agent.Results.Common;
 using Agent.Results.KeyImages;
 using Agent.Results.Reports;
 using Agent.Results.Segmentation;
-using Agent.Storage.Embedded;
-using Agent.Storage.Migrations;
 using Agent.Storage.Provenance;
 using Agent.Storage.Queue;
-using Npgsql;
 
 namespace Agent.Host.Tests.Delivery;
 
@@ -33,17 +30,12 @@ public sealed class OutboxToOrthancTests
     [Fact]
     public async Task Seg_sr_and_key_images_reach_orthanc_in_the_source_study_after_it_was_down_with_nothing_lost_or_sent_twice()
     {
-        var root = Directory.CreateTempSubdirectory("agent-delivery-e2e-").FullName;
-        // The embedded server runs as 'postgres' when we are root: it must be able to traverse this folder.
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute);
+        await using var db = await DeliveryDatabase.StartAsync();
+        var root = db.Root;
+        var dataSource = db.DataSource;
         await using var orthanc = new OrthancProcess(Path.Combine(root, "orthanc"));
-        var pg = await EmbeddedPostgres.StartAsync(new EmbeddedPostgresOptions { ClusterDirectory = Path.Combine(root, "pg"), Durable = false }, null, CancellationToken.None);
         try
         {
-            await pg.CreateDatabaseAsync("delivery", CancellationToken.None);
-            var cs = pg.ConnectionStringFor("delivery");
-            await MigrationRunner.ApplyAsync(cs, null, null, CancellationToken.None);
-            await using var dataSource = NpgsqlDataSource.Create(cs);
             await orthanc.StartAsync();
 
             // The source series, as the PACS holds it.
@@ -108,8 +100,6 @@ public sealed class OutboxToOrthancTests
         finally
         {
             await orthanc.StopAsync();
-            await pg.DisposeAsync();
-            try { Directory.Delete(root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         }
     }
 }
