@@ -12,6 +12,7 @@ internal sealed class DeliveryDatabase : IAsyncDisposable
 
     public string Root { get; } = CreateRoot();
     public NpgsqlDataSource DataSource { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = "";
 
     public static async Task<DeliveryDatabase> StartAsync()
     {
@@ -21,6 +22,7 @@ internal sealed class DeliveryDatabase : IAsyncDisposable
         var cs = db._server.ConnectionStringFor("delivery");
         await MigrationRunner.ApplyAsync(cs, null, null, CancellationToken.None);
         db.DataSource = NpgsqlDataSource.Create(cs);
+        db.ConnectionString = cs;
         return db;
     }
 
