@@ -16,6 +16,22 @@ public sealed record ImageGeometry(
 
     public long VoxelCount => (long)Size.X * Size.Y * Size.Z;
 
+    // A record compares arrays by reference; two grids with the same numbers must be equal (callers test
+    // "grid == image.Geometry" to skip resampling).
+    public bool Equals(ImageGeometry? other)
+        => other is not null && Size == other.Size && Spacing == other.Spacing && Origin == other.Origin
+           && Direction.AsSpan().SequenceEqual(other.Direction);
+
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        hash.Add(Size);
+        hash.Add(Spacing);
+        hash.Add(Origin);
+        foreach (var d in Direction) hash.Add(d);
+        return hash.ToHashCode();
+    }
+
     public (double X, double Y, double Z) IndexToPatient(double i, double j, double k)
     {
         double a = i * Spacing.X, b = j * Spacing.Y, c = k * Spacing.Z;

@@ -1,4 +1,6 @@
 using Agent.Imaging;
+using Agent.Imaging.Postprocessing;
+using Agent.Imaging.Preprocessing;
 using Agent.Inference.Models;
 using Agent.Inference.Packages;
 using Agent.Inference.SlidingWindow;
@@ -50,29 +52,39 @@ public sealed class SegmentationModel : IDisposable
         }
     }
 
-    /// <summary>The model grid for an input: same origin and orientation and physical extent, the target spacing.</summary>
-    public ImageGeometry ModelGrid(ImageGeometry input)
+    /// <summary>The model grid for an input: same orientation and extent, the manifest's target spacing.</summary>
+    public ImageGeometry ModelGrid(ImageGeometry input) => ModelGridFor(input, Package.Manifest);
+
+    /// <summary>
+    /// Canonical axis order (X to the patient's left, Y posterior, Z superior), so HFS and FFS scans look alike to the
+    /// network, at the target spacing over the same extent. Oblique scans keep their axes.
+    /// </summary>
+    internal static ImageGeometry ModelGridFor(ImageGeometry input, ModelManifest manifest)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var t = Package.Manifest.TargetSpacing;
-        static int Count(int n, double s, double target) => Math.Max(1, (int)Math.Round((n - 1) * s / target) + 1);
-        return input with
-        {
-            Size = (Count(input.Size.X, input.Spacing.X, t[0]), Count(input.Size.Y, input.Spacing.Y, t[1]), Count(input.Size.Z, input.Spacing.Z, t[2])),
-            Spacing = (t[0], t[1], t[2]),
-        };
+        var t = manifest.TargetSpacing;
+        var reorientation = Reorientation.ToCanonical(input);
+        var canonical = reorientation is null || reorientation.IsIdentity ? input : Reorientation.Apply(input, reorientation);
+        return canonical.Spacing == (t[0], t[1], t[2]) ? canonical : Resampler.WithSpacing(canonical, (t[0], t[1], t[2]));
     }
 
-    /// <summary>Full pipeline on an intensity volume (HU for CT); labels on the input grid.</summary>
-    public async Task<LabelVolume> SegmentAsync(Volume image, IVolumeResampler resampler, CancellationToken cancellationToken)
+    /// <summary>Linear resampling to the model grid; voxels beyond the scan take its minimum (air for CT).</summary>
+    internal static Volume ToModelGrid(Volume image, ImageGeometry grid) =>
+        grid == image.Geometry ? image : Resampler.Resample(image, grid, Interpolation.Linear, outside: image.Voxels.Min());
+
+    /// <summary>
+    /// Full pipeline on an intensity volume (HU for CT): model grid, normalisation, sliding window, probabilities
+    /// back to the input grid, arg-max, and (optionally) the manifest's recommended post-processing.
+    /// </summary>
+    public async Task<LabelVolume> SegmentAsync(Volume image, bool postProcess, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(resampler);
         var grid = ModelGrid(image.Geometry);
-        var onGrid = grid == image.Geometry ? image : resampler.Resample(image, grid);
-        var normalized = IntensityNormalizer.Apply(onGrid, Package.Manifest.Normalization);
+        var normalized = IntensityNormalizer.Apply(ToModelGrid(image, grid), Package.Manifest.Normalization);
         var probabilities = await PredictAsync(normalized, cancellationToken).ConfigureAwait(false);
-        return grid == image.Geometry ? probabilities.ArgMax() : probabilities.ArgMaxOn(image.Geometry, resampler);
+        var labels = probabilities.ArgMaxOn(image.Geometry);
+        if (postProcess) PostProcessor.Apply(labels, Package.RecommendedPostProcessing(image.Geometry));
+        return labels;
     }
 
     /// <summary>Per-class probabilities for a volume already on the model grid and normalised.</summary>

@@ -5,7 +5,7 @@ namespace Agent.Benchmarks;
 /// <summary>Benchmarks print our time next to a reference tool's time measured in the same run.</summary>
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var commands = typeof(Program).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Static))
@@ -20,6 +20,7 @@ public static class Program
             return args.Length == 0 ? 0 : 2;
         }
         var parameters = chosen.Method.GetParameters().Length == 0 ? null : new object[] { args[1..] };
-        return (int)chosen.Method.Invoke(null, parameters)!;
+        var result = chosen.Method.Invoke(null, parameters);
+        return result is Task<int> running ? await running : (int)result!;
     }
 }

@@ -14,7 +14,7 @@ public static class ResampleBenchmark
 {
     private const int Rounds = 3;
 
-    [BenchmarkCommand("resample")]
+    [BenchmarkCommand("resample", "[SLICES]")]
     public static int Run(string[] args)
     {
         int slices = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 160;

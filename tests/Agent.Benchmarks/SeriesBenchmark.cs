@@ -15,7 +15,7 @@ public static class SeriesBenchmark
 {
     private const int Rounds = 3;
 
-    [BenchmarkCommand("series", "[FOLDER]")]
+    [BenchmarkCommand("series", "[SLICE_MM]")]
     public static int Run(string[] args)
     {
         double slice = args.Length > 0 ? double.Parse(args[0], CultureInfo.InvariantCulture) : 1.25;

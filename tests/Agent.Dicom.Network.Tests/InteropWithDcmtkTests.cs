@@ -130,3 +130,31 @@ public sealed class InteropWithDcmtkTests
         Assert.True(x.SequenceEqual(y), $"data set of {actualFile} differs from {expectedFile} ({x.Length} vs {y.Length} bytes)");
     }
 }
+
+public sealed class StoreSenderTests
+{
+    [Fact]
+    public async Task Sending_a_folder_stores_every_dicom_file_and_reports_the_others()
+    {
+        using var folder = new TempFolder();
+        foreach (var name in new[] { "CT_small.dcm", "liver_1frame.dcm", "MR_small_RLE.dcm" })
+            File.Copy(Tools.TestFile(name), folder.Combine(name));
+        await File.WriteAllTextAsync(folder.Combine("notes.txt"), "not DICOM");
+        await using var server = await TestServer.StartAsync();
+        var progress = new List<Agent.Dicom.Network.Client.StoreProgress>();
+        var results = await Agent.Dicom.Network.Client.DicomStoreSender.SendAsync(
+            new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [folder.Path],
+            new SynchronousProgress(progress.Add));
+        Assert.Equal(4, results.Count);
+        Assert.Equal(3, results.Count(r => r.Succeeded));
+        Assert.Contains(results, r => r.Path.EndsWith("notes.txt", StringComparison.Ordinal) && r.Error is not null);
+        Assert.Equal(4, progress[^1].Done);
+        foreach (var s in server.Stored)
+            InteropWithDcmtkTests.AssertSameDataSet(folder.Combine(Path.GetFileName(results.Single(r => r.SopInstanceUid == s.Request.SopInstanceUid).Path)), s.Path);
+    }
+
+    private sealed class SynchronousProgress(Action<Agent.Dicom.Network.Client.StoreProgress> report) : IProgress<Agent.Dicom.Network.Client.StoreProgress>
+    {
+        public void Report(Agent.Dicom.Network.Client.StoreProgress value) => report(value);
+    }
+}

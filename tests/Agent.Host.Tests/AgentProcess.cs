@@ -63,6 +63,13 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>SIGSTOP: freezes the process where it is (it cannot finish what it is doing before a later SIGKILL).</summary>
+    public async Task FreezeAsync()
+    {
+        using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await stop.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM (systemd stop) and wait for the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {

@@ -28,7 +28,6 @@ public sealed class DicomClient : IAsyncDisposable
     private readonly DicomConnection _connection;
     private readonly DicomClientOptions _options;
     private readonly Task _loop;
-    private readonly CancellationTokenSource _stop = new();
     private int _nextMessageId;
 
     private DicomClient(DicomConnection connection, DicomClientOptions options, Task loop)
@@ -140,8 +139,8 @@ public sealed class DicomClient : IAsyncDisposable
             CalledAeTitle = options.CalledAeTitle, CallingAeTitle = options.CallingAeTitle, PresentationContexts = proposals,
             UserInformation = new UserInformation
             {
-                MaximumLength = options.Association.MaxReceivePduLength, ImplementationClassUid = Implementation.ClassUid,
-                ImplementationVersionName = Implementation.VersionName, RoleSelections = roles, UserIdentity = options.UserIdentity,
+                MaximumLength = options.Association.MaxReceivePduLength, ImplementationClassUid = DicomImplementation.ClassUid,
+                ImplementationVersionName = DicomImplementation.VersionName, RoleSelections = roles, UserIdentity = options.UserIdentity,
                 ExtendedNegotiations = options.ExtendedNegotiations,
             },
         };
@@ -277,9 +276,16 @@ public sealed class DicomClient : IAsyncDisposable
                     }
                 }
                 if (response is null) continue;
-                if (cancelSent && response.Status.IsFinal)
+                if (!cancelSent && cancellationToken.IsCancellationRequested && request.IsCancellable && !response.Status.IsFinal)
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    cancelSent = true;
+                    await SendCancelAsync(pc.Id, id).ConfigureAwait(false);
+                }
+                if (cancelSent)
+                {
+                    // Cancelled: drain what the peer still sends until its final response, then report the cancellation.
+                    if (response.Status.IsFinal) cancellationToken.ThrowIfCancellationRequested();
+                    continue;
                 }
                 yield return response;
                 if (response.Status.IsFinal) yield break;
@@ -341,7 +347,6 @@ public sealed class DicomClient : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stopOwned?.Dispose();
-        _stop.Dispose();
     }
 
     /// <summary>C-ECHO in its own association.</summary>

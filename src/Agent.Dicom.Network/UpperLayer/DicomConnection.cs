@@ -63,12 +63,16 @@ internal sealed partial class DicomConnection : IAsyncDisposable
         get { lock (_stateLock) return _state; }
     }
 
+    /// <summary>When set (tests, diagnostics), every transition taken is appended here.</summary>
+    internal List<(State State, Event Event, Transition Transition)>? Trace { get; init; }
+
     /// <summary>Applies an event to the state table and returns the transition taken.</summary>
     internal Transition Fire(Event evt)
     {
         lock (_stateLock)
         {
             var t = StateMachine.Resolve(_state, evt, IsRequestor);
+            Trace?.Add((_state, evt, t));
             if (t.Action != Action.None) _state = t.Next;
             return t;
         }

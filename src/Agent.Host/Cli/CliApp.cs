@@ -17,6 +17,8 @@ public static class CliApp
         root.Subcommands.Add(MoveCommand.Create(context, config));
         root.Subcommands.Add(DumpCommand.Create(context));
         root.Subcommands.Add(PhantomCommand.Create(context));
+        root.Subcommands.Add(SegmentCommand.Create(context));
+        root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context, config));
         return root;
     }

@@ -16,11 +16,15 @@ public sealed class DiskWatermark(string dataFolder, long minFreeMB, ILogger<Dis
 
     public long FreeMB => _freeBytes(dataFolder) / (1024 * 1024);
 
-    public ValueTask<AuthorizationResult> AuthorizeAsync(AssociationRequestInfo request, CancellationToken cancellationToken)
+    public ValueTask<AuthorizationResult> AuthorizeAsync(AssociationRequestInfo request, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Refusal(request.CallingAeTitle) is { } reason ? AuthorizationResult.Reject(reason) : AuthorizationResult.Accept);
+
+    /// <summary>Why a new association from <paramref name="callingAeTitle"/> must be refused now, or null to accept it.</summary>
+    public string? Refusal(string callingAeTitle)
     {
         var free = FreeMB;
-        if (free >= minFreeMB) return ValueTask.FromResult(AuthorizationResult.Accept);
-        Log.LowDisk(logger, request.CallingAeTitle, free, minFreeMB);
-        return ValueTask.FromResult(AuthorizationResult.Reject($"only {free} MB free for received data (minimum {minFreeMB} MB)"));
+        if (free >= minFreeMB) return null;
+        Log.LowDisk(logger, callingAeTitle, free, minFreeMB);
+        return $"only {free} MB free for received data (minimum {minFreeMB} MB)";
     }
 }

@@ -41,6 +41,44 @@ public static class Intensity
         return (mean, std);
     }
 
+    /// <summary>
+    /// Otsu's threshold (the split of a 256-bin histogram that maximises between-class variance): separates an MR
+    /// body from its noisy background, where "non-zero" would count the noise as foreground.
+    /// Use as <c>ZScoreForeground(v, OtsuThreshold(v))</c>.
+    /// </summary>
+    public static float OtsuThreshold(Volume v)
+    {
+        const int Bins = 256;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (var x in v.Voxels)
+        {
+            if (!float.IsFinite(x)) continue;
+            if (x < min) min = x;
+            if (x > max) max = x;
+        }
+        if (!(max > min)) return min;
+        var histogram = new long[Bins];
+        double scale = (Bins - 1) / ((double)max - min);
+        foreach (var x in v.Voxels)
+            if (float.IsFinite(x)) histogram[(int)((x - min) * scale)]++;
+        double total = 0, weighted = 0;
+        for (int b = 0; b < Bins; b++) { total += histogram[b]; weighted += b * (double)histogram[b]; }
+        double below = 0, belowWeighted = 0, best = -1;
+        int split = 0;
+        for (int b = 0; b < Bins - 1; b++)
+        {
+            below += histogram[b];
+            belowWeighted += b * (double)histogram[b];
+            double above = total - below;
+            if (below == 0 || above == 0) continue;
+            double m0 = belowWeighted / below, m1 = (weighted - belowWeighted) / above;
+            double between = below * above * (m0 - m1) * (m0 - m1);
+            if (between > best) { best = between; split = b; }
+        }
+        // Upper edge of the last background bin.
+        return (float)(min + (split + 1) / scale);
+    }
+
     private static (long Count, double Sum, double SumSq) Statistics(Volume v, float threshold)
     {
         var g = v.Geometry;

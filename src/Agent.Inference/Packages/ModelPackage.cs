@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Agent.Imaging;
+using Agent.Imaging.Postprocessing;
 using Agent.Inference.Models;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -45,6 +47,25 @@ public sealed class ModelPackage
     public string WeightsSha256 { get; }
 
     public UNetOptions NetworkOptions => ManifestValidator.ToUNetOptions(Manifest);
+
+    /// <summary>
+    /// The manifest's recommended post-processing for a label map on <paramref name="grid"/>: millimetre radii become
+    /// voxel radii at the grid's finest spacing (at least one voxel when a radius is given).
+    /// </summary>
+    public IReadOnlyDictionary<byte, LabelPostProcessing> RecommendedPostProcessing(ImageGeometry grid)
+    {
+        ArgumentNullException.ThrowIfNull(grid);
+        double voxel = Math.Min(grid.Spacing.X, Math.Min(grid.Spacing.Y, grid.Spacing.Z));
+        static int Radius(double mm, double voxel) => mm <= 0 ? 0 : Math.Max(1, (int)Math.Round(mm / voxel));
+        return Manifest.Labels.ToDictionary(l => (byte)l.Value, l => new LabelPostProcessing
+        {
+            OpeningRadius = Radius(l.PostProcessing.OpeningMm, voxel),
+            ClosingRadius = Radius(l.PostProcessing.ClosingMm, voxel),
+            KeepLargestComponent = l.PostProcessing.LargestComponent,
+            MinComponentMillilitres = l.PostProcessing.MinComponentMl ?? 0,
+            FillHoles = l.PostProcessing.FillHoles,
+        });
+    }
 
     /// <summary>Reads and validates the manifest and verifies the weights' checksum.</summary>
     /// <exception cref="ModelPackageException">Anything wrong with the package, with the file and key named.</exception>

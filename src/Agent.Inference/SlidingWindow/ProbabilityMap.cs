@@ -1,4 +1,5 @@
 using Agent.Imaging;
+using Agent.Imaging.Preprocessing;
 
 namespace Agent.Inference.SlidingWindow;
 
@@ -35,21 +36,13 @@ public sealed class ProbabilityMap
     }
 
     /// <summary>
-    /// Resamples each class's probabilities to <paramref name="target"/> (e.g. the original series grid) and takes the
-    /// arg-max there, one class at a time: peak memory is two float volumes on the target grid plus the labels.
+    /// Interpolates the probabilities trilinearly at each voxel of <paramref name="target"/> (e.g. the original series
+    /// grid) and takes the arg-max there; no per-class volume on the target grid is allocated.
     /// </summary>
-    public LabelVolume ArgMaxOn(ImageGeometry target, IVolumeResampler resampler)
+    public LabelVolume ArgMaxOn(ImageGeometry target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(resampler);
-        var labels = new LabelVolume(target);
-        var best = resampler.Resample(ClassVolume(0), target).Voxels;
-        for (int c = 1; c < Classes.Count; c++)
-        {
-            var p = resampler.Resample(ClassVolume(c), target).Voxels;
-            Accumulate(p, (byte)c, best, labels.Labels);
-        }
-        return labels;
+        return target == Geometry ? ArgMax() : ProbabilityResampler.ResampleArgmax(Classes, Geometry, target);
     }
 
     private static void Accumulate(float[] p, byte label, float[] best, byte[] labels)

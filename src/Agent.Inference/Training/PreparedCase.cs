@@ -1,6 +1,6 @@
 using Agent.Imaging;
 using Agent.Inference.Packages;
-using Agent.Inference.SlidingWindow;
+using Agent.Imaging.Preprocessing;
 
 namespace Agent.Inference.Training;
 
@@ -33,18 +33,12 @@ internal sealed class PreparedCase
 
     public (int X, int Y, int Z) Size => Image.Geometry.Size;
 
-    public static PreparedCase Create(TrainingCase c, ModelManifest manifest, IVolumeResampler resampler, Random rng)
+    public static PreparedCase Create(TrainingCase c, ModelManifest manifest, Random rng)
     {
-        var t = manifest.TargetSpacing;
         var g = c.Image.Geometry;
-        static int Count(int n, double s, double target) => Math.Max(1, (int)Math.Round((n - 1) * s / target) + 1);
-        var grid = g with
-        {
-            Size = (Count(g.Size.X, g.Spacing.X, t[0]), Count(g.Size.Y, g.Spacing.Y, t[1]), Count(g.Size.Z, g.Spacing.Z, t[2])),
-            Spacing = (t[0], t[1], t[2]),
-        };
-        var image = IntensityNormalizer.Apply(grid == g ? c.Image : resampler.Resample(c.Image, grid), manifest.Normalization);
-        var labels = grid == g ? c.Labels : NearestLabelResampler.Resample(c.Labels, grid);
+        var grid = SegmentationModel.ModelGridFor(g, manifest);
+        var image = IntensityNormalizer.Apply(SegmentationModel.ToModelGrid(c.Image, grid), manifest.Normalization);
+        var labels = grid == g ? c.Labels : Resampler.ResampleSmooth(c.Labels, grid);
         int classes = manifest.Labels.Count + 1;
         if (labels.Labels.Any(l => l >= classes))
             throw new ArgumentException($"case {c.Id}: label values must be 0-{classes - 1} for this manifest");

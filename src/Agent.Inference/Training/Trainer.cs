@@ -24,10 +24,9 @@ public sealed class Trainer
     private readonly ModelManifest manifest;
     private readonly TrainingOptions options;
     private readonly IProgress<TrainingProgress>? progress;
-    private readonly IVolumeResampler resampler;
 
     /// <param name="manifest">Everything but the weights' checksum, which is filled in when the package is written.</param>
-    public Trainer(ModelManifest manifest, TrainingOptions options, IProgress<TrainingProgress>? progress = null, IVolumeResampler? resampler = null)
+    public Trainer(ModelManifest manifest, TrainingOptions options, IProgress<TrainingProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(options);
@@ -36,7 +35,6 @@ public sealed class Trainer
         this.manifest = manifest;
         this.options = options;
         this.progress = progress;
-        this.resampler = resampler ?? TrilinearResampler.Instance;
     }
 
     public Task<TrainingResult> TrainAsync(IReadOnlyList<TrainingCase> training, IReadOnlyList<TrainingCase> validation, CancellationToken cancellationToken)
@@ -54,8 +52,8 @@ public sealed class Trainer
         var device = InferenceDevice.Resolve(options.Device);
         var outDir = Directory.CreateDirectory(options.OutputDirectory).FullName;
         var prepRng = new Random(options.Seed);
-        var train = training.Select(c => PreparedCase.Create(c, manifest, resampler, prepRng)).ToArray();
-        var val = validation.Select(c => PreparedCase.Create(c, manifest, resampler, prepRng)).ToArray();
+        var train = training.Select(c => PreparedCase.Create(c, manifest, prepRng)).ToArray();
+        var val = validation.Select(c => PreparedCase.Create(c, manifest, prepRng)).ToArray();
         var netOptions = manifest.NetworkOptions();
         int classes = netOptions.Classes;
         var patch = (manifest.PatchSize[0], manifest.PatchSize[1], manifest.PatchSize[2]);

@@ -100,38 +100,4 @@ public sealed class PhantomFilesTests
         }
         Assert.True(File.Exists(tmp.File("imagesTr/phantom_0002.nii.gz")));
     }
-
-    [Fact]
-    public async Task MSD_dataset_reads_back_with_its_cases_and_labels()
-    {
-        using var tmp = new TempFolder();
-        await MsdDatasetWriter.WritePhantomsAsync(tmp.Path, [5], new PhantomOptions { Matrix = 32, PixelSpacing = 12, SliceSpacing = 12 }, null, CancellationToken.None);
-
-        var msd = MsdDataset.Read(tmp.Path);
-
-        var c = Assert.Single(msd.Training);
-        Assert.Equal("phantom_0005", c.Id);
-        Assert.True(File.Exists(c.ImagePath) && File.Exists(c.LabelPath));
-        Assert.Equal("CT", msd.Modality[0]);
-        Assert.Equal("spleen", msd.Labels[PhantomLabels.Spleen]);
-    }
-
-    [Theory]
-    [InlineData("../outside.nii.gz")]
-    [InlineData("/etc/passwd")]
-    public async Task MSD_paths_that_leave_the_dataset_folder_are_refused(string path)
-    {
-        using var tmp = new TempFolder();
-        await File.WriteAllTextAsync(tmp.File("dataset.json"),
-            "{\"training\": [{\"image\": \"" + path + "\", \"label\": \"./labelsTr/a.nii.gz\"}]}");
-        Assert.Throws<InvalidDataException>(() => MsdDataset.Read(tmp.Path));
-    }
-
-    [Fact]
-    public async Task Malformed_dataset_json_raises_InvalidDataException()
-    {
-        using var tmp = new TempFolder();
-        await File.WriteAllTextAsync(tmp.File("dataset.json"), "{\"labels\": {\"x\": \"liver\"}}");
-        Assert.Throws<InvalidDataException>(() => MsdDataset.Read(tmp.Path));
-    }
 }

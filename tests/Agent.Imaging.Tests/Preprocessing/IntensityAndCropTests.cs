@@ -35,6 +35,22 @@ public sealed class IntensityAndCropTests
     }
 
     [Fact]
+    public void Otsu_threshold_separates_a_noisy_MR_background_from_the_body()
+    {
+        var rng = new Random(4);
+        var values = new float[20000];
+        for (int i = 0; i < values.Length; i++)
+            values[i] = i < 12000 ? (float)Math.Abs(10 + 5 * (rng.NextDouble() - 0.5) * 2) : (float)(200 + 40 * (rng.NextDouble() - 0.5) * 2);
+        var v = Of(values);
+
+        var t = Intensity.OtsuThreshold(v);
+
+        Assert.InRange(t, 15f, 160f); // background is 5-15, body 160-240
+        var (mean, _) = Intensity.ZScoreForeground(v, t);
+        Assert.Equal(200, mean, 0);
+    }
+
+    [Fact]
     public void Padding_to_a_multiple_keeps_patient_positions_and_is_undone_exactly()
     {
         var g = new ImageGeometry((5, 6, 7), (0.5, 0.5, 2), (1, 2, 3), [0, 1, 0, -1, 0, 0, 0, 0, 1]);

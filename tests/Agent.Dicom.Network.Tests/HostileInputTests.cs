@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Agent.Dicom.Network.Association;
+using Agent.Dicom.Network.Client;
+using Agent.Dicom.Network.Dimse;
+using Agent.Dicom.Network.Pdu;
+
+namespace Agent.Dicom.Network.Tests;
+
+/// <summary>
+/// A raw peer misbehaving at the wire level: each case must end in A-ABORT (or a closed connection), and the server
+/// must then serve the next association.
+/// </summary>
+public sealed class HostileInputTests
+{
+    private static Task<TestServer> StartAsync() => TestServer.StartAsync(o => o with
+    {
+        Association = new AssociationOptions { ArtimTimeout = TimeSpan.FromSeconds(1), PduBodyTimeout = TimeSpan.FromSeconds(1), MaxReceivePduLength = 16384 },
+    });
+
+    private static async Task<(Socket Socket, NetworkStream Stream)> AssociateAsync(int port)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, port);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        var rq = new AssociateRequestPdu
+        {
+            CalledAeTitle = "AGENT", CallingAeTitle = "HOSTILE",
+            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"]),
+                new PresentationContextProposal(3, SopClassUids.CtImageStorage, ["1.2.840.10008.1.2"])],
+            UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
+        };
+        await stream.WriteAsync(PduCodec.Encode(rq));
+        var ac = await ReadPduAsync(stream);
+        Assert.IsType<AssociateAcceptPdu>(ac);
+        return (socket, stream);
+    }
+
+    private static async Task<DicomPdu?> ReadPduAsync(NetworkStream stream)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var header = new byte[6];
+        try
+        {
+            await stream.ReadExactlyAsync(header, cts.Token);
+        }
+        catch (Exception ex) when (ex is EndOfStreamException or IOException)
+        {
+            return null;
+        }
+        var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2))];
+        await stream.ReadExactlyAsync(body, cts.Token);
+        return PduCodec.DecodeBody((PduType)header[0], body);
+    }
+
+    /// <summary>Reads until an A-ABORT arrives or the server closes; returns the abort (null if it just closed).</summary>
+    private static async Task<AbortPdu?> ExpectAbortAsync(NetworkStream stream)
+    {
+        while (true)
+        {
+            var pdu = await ReadPduAsync(stream);
+            if (pdu is null) return null;
+            if (pdu is AbortPdu abort) return abort;
+        }
+    }
+
+    private static async Task AssertServerStillServesAsync(TestServer server)
+        => Assert.True((await DicomClient.EchoAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" })).IsSuccess);
+
+    private static byte[] Header(byte type, uint length)
+    {
+        var h = new byte[6];
+        h[0] = type;
+        BinaryPrimitives.WriteUInt32BigEndian(h.AsSpan(2), length);
+        return h;
+    }
+
+    [Fact]
+    public async Task An_unknown_pdu_type_is_answered_with_an_abort()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            await stream.WriteAsync(Header(0x55, 4).Concat(new byte[4]).ToArray());
+            var abort = await ExpectAbortAsync(stream);
+            Assert.Equal(AbortSource.ServiceProvider, abort!.Source);
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_pdu_longer_than_the_negotiated_maximum_is_answered_with_an_abort_before_it_is_read()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            await stream.WriteAsync(Header(4, 100_000_000));
+            var abort = await ExpectAbortAsync(stream);
+            Assert.Equal(AbortReason.InvalidPduParameterValue, abort!.Reason);
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_pdv_longer_than_its_pdu_is_answered_with_an_abort()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            var pdu = Header(4, 8).Concat(new byte[] { 0, 0, 0x10, 0, 1, 3, 0, 0 }).ToArray();
+            await stream.WriteAsync(pdu);
+            Assert.NotNull(await ExpectAbortAsync(stream));
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_truncated_pdu_followed_by_a_closed_connection_leaves_the_server_serving()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        await stream.WriteAsync(Header(4, 1000).Concat(new byte[10]).ToArray());
+        socket.Shutdown(SocketShutdown.Send);
+        Assert.Null(await ExpectAbortAsync(stream));
+        socket.Dispose();
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_garbage_command_set_is_answered_with_an_abort()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            var garbage = new byte[] { 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2 };
+            await stream.WriteAsync(PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(1, true, true, garbage)])));
+            Assert.NotNull(await ExpectAbortAsync(stream));
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_second_association_request_on_an_established_association_is_answered_with_an_abort()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            await stream.WriteAsync(PduCodec.Encode(PduCodecTests.FullRequest()));
+            var abort = await ExpectAbortAsync(stream);
+            Assert.Equal(AbortSource.ServiceProvider, abort!.Source);
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_data_fragment_on_a_presentation_context_that_was_not_accepted_is_answered_with_an_abort()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            await stream.WriteAsync(PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(99, false, true, new byte[] { 1, 2 })])));
+            Assert.NotNull(await ExpectAbortAsync(stream));
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_silent_connection_is_closed_when_the_artim_timer_expires()
+    {
+        await using var server = await StartAsync();
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(IPAddress.Loopback, server.Port);
+        await using var stream = new NetworkStream(socket);
+        Assert.Null(await ReadPduAsync(stream));
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_slow_loris_sender_is_aborted_when_its_pdu_does_not_complete_in_time()
+    {
+        await using var server = await StartAsync();
+        var (socket, stream) = await AssociateAsync(server.Port);
+        using (socket)
+        {
+            await stream.WriteAsync(Header(4, 1000));
+            var started = DateTime.UtcNow;
+            for (int i = 0; i < 40 && socket.Connected; i++)
+            {
+                try { await stream.WriteAsync(new byte[1]); }
+                catch (IOException) { break; }
+                await Task.Delay(100);
+                if (socket.Available > 0) break;
+            }
+            Assert.NotNull(await ExpectAbortAsync(stream));
+            Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(4));
+        }
+        await AssertServerStillServesAsync(server);
+    }
+
+    [Fact]
+    public async Task A_million_element_data_set_is_streamed_to_disk_without_buffering_and_answered()
+    {
+        await using var server = await TestServer.StartAsync();
+        // One million (0009,xxxx)-style private elements of 4 bytes each: 12 MB of tiny elements.
+        const int count = 1_000_000;
+        var data = new byte[count * 12];
+        for (int i = 0; i < count; i++)
+        {
+            var s = data.AsSpan(i * 12);
+            BinaryPrimitives.WriteUInt16LittleEndian(s, 0x0011);
+            BinaryPrimitives.WriteUInt16LittleEndian(s[2..], (ushort)(0x1000 + (i % 0xE000)));
+            BinaryPrimitives.WriteUInt32LittleEndian(s[4..], 4);
+        }
+        var store = CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, "1.2.3.4.5.6", "1.2.840.10008.1.2", data);
+        await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [store]);
+        var rsp = await client.SendForFinalAsync(store);
+        Assert.True(rsp.Status.IsSuccess, rsp.ToString());
+        var stored = Assert.Single(server.Stored);
+        Assert.Equal(data.Length, stored.DataSetLength);
+        Assert.Equal(data.Length, new FileInfo(stored.Path).Length - Files.Part10Header.Read(stored.Path).DataSetOffset);
+        await client.ReleaseAsync();
+    }
+}
