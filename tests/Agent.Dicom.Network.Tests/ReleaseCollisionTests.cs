@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Dicom.Network.Association;
@@ -10,19 +11,62 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Dicom.Network.Tests;
 
+/// <summary>
+/// Release collisions (PS3.8 9.2.2) made deterministic with a scripted raw peer: it answers our A-RELEASE-RQ with its
+/// own A-RELEASE-RQ, so our side must go through the collision states on either end of the association.
+/// </summary>
 public sealed class ReleaseCollisionTests
 {
+    private static async Task<DicomPdu> ReadAsync(NetworkStream stream)
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var header = new byte[6];
+        await stream.ReadExactlyAsync(header, cts.Token);
+        var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2))];
+        await stream.ReadExactlyAsync(body, cts.Token);
+        return PduCodec.DecodeBody((PduType)header[0], body);
+    }
+
     [Fact]
-    public async Task When_both_sides_request_release_at_once_both_complete_through_the_collision_states()
+    public async Task The_requestor_answers_a_colliding_release_request_and_completes_through_sta9_and_sta11()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var acceptTask = listener.AcceptSocketAsync();
         var clientTask = DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = port }, [new CEchoRequest()]);
-        using var socket = await acceptTask;
+        using var socket = await listener.AcceptSocketAsync();
+        await using var peer = new NetworkStream(socket);
+        var rq = Assert.IsType<AssociateRequestPdu>(await ReadAsync(peer));
+        var pc = rq.PresentationContexts[0];
+        await peer.WriteAsync(PduCodec.Encode(new AssociateAcceptPdu
+        {
+            CalledAeTitle = rq.CalledAeTitle, CallingAeTitle = rq.CallingAeTitle,
+            PresentationContexts = [new PresentationContextResult(pc.Id, PresentationContextResultCode.Acceptance, pc.TransferSyntaxes[0])],
+            UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
+        }));
+        await using var client = await clientTask;
+
+        var releasing = client.ReleaseAsync();
+        Assert.IsType<ReleaseRequestPdu>(await ReadAsync(peer));
+        await peer.WriteAsync(PduCodec.Encode(new ReleaseRequestPdu()));     // collision: requestor in Sta7 gets RQ
+        Assert.IsType<ReleaseResponsePdu>(await ReadAsync(peer));            // AR-9 from Sta9
+        await peer.WriteAsync(PduCodec.Encode(new ReleaseResponsePdu()));    // AR-3 from Sta11
+        await releasing.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task The_acceptor_waits_for_the_peer_response_in_a_collision_and_completes_through_sta10_and_sta12()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var raw = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await raw.ConnectAsync(IPAddress.Loopback, port);
+        using var accepted = await listener.AcceptSocketAsync();
+        await using var peer = new NetworkStream(raw);
         var trace = new List<(State State, Event Event, Transition Transition)>();
-        var acceptor = new DicomConnection(new NetworkStream(socket, ownsSocket: true), isRequestor: false, new AssociationOptions(), new DicomServices(), NullLogger.Instance)
+        var acceptor = new DicomConnection(new NetworkStream(accepted, ownsSocket: false), isRequestor: false, new AssociationOptions(), new DicomServices(), NullLogger.Instance)
         {
             Trace = trace,
             Negotiate = (rq, _) =>
@@ -42,22 +86,29 @@ public sealed class ReleaseCollisionTests
                 return ValueTask.FromResult(new NegotiationOutcome(ac, info, null));
             },
         };
-        var acceptorLoop = acceptor.RunAsync(CancellationToken.None, CancellationToken.None);
-        await using var client = await clientTask;
-        Assert.True((await client.SendForFinalAsync(new CEchoRequest())).Status.IsSuccess);
+        var loop = acceptor.RunAsync(CancellationToken.None, CancellationToken.None);
+        await peer.WriteAsync(PduCodec.Encode(new AssociateRequestPdu
+        {
+            CalledAeTitle = "AGENT", CallingAeTitle = "PEER",
+            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"])],
+            UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
+        }));
+        Assert.IsType<AssociateAcceptPdu>(await ReadAsync(peer));
 
-        // Both release requests leave before either side sees the other's: a release collision (PS3.8 9.2.2).
-        var fromAcceptor = acceptor.ReleaseAsync(CancellationToken.None).AsTask();
-        var fromRequestor = client.ReleaseAsync();
-        await Task.WhenAll(fromAcceptor, fromRequestor).WaitAsync(TimeSpan.FromSeconds(10));
-        await acceptorLoop.WaitAsync(TimeSpan.FromSeconds(10));
+        var releasing = acceptor.ReleaseAsync(CancellationToken.None).AsTask();
+        Assert.IsType<ReleaseRequestPdu>(await ReadAsync(peer));
+        await peer.WriteAsync(PduCodec.Encode(new ReleaseRequestPdu()));     // collision: acceptor in Sta7 gets RQ -> Sta10
+        await peer.WriteAsync(PduCodec.Encode(new ReleaseResponsePdu()));    // AR-10 -> Sta12, then AR-4
+        Assert.IsType<ReleaseResponsePdu>(await ReadAsync(peer));
+        await releasing.WaitAsync(TimeSpan.FromSeconds(10));
+        raw.Close();
+        await loop.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Null(acceptor.AbortReason);
-        Assert.Equal(State.Sta1Idle, acceptor.State);
-        var actions = trace.Select(t => t.Transition.Action).ToList();
-        Assert.Contains(UpperLayer.Action.AR8, actions);   // release RQ received in Sta7 -> Sta10 (acceptor)
-        Assert.Contains(UpperLayer.Action.AR10, actions);  // release RP received in Sta10 -> Sta12
-        Assert.Contains(UpperLayer.Action.AR4, actions);   // our release RP sent -> Sta13
-        Assert.False(client.IsConnected);
+        var steps = trace.Select(t => (t.Transition.Action, t.Transition.Next)).ToList();
+        Assert.Contains((UpperLayer.Action.AR8, State.Sta10CollisionAcceptorAwaitingReleaseRp), steps);
+        Assert.Contains((UpperLayer.Action.AR10, State.Sta12CollisionAcceptorAwaitingLocalResponse), steps);
+        Assert.Contains((UpperLayer.Action.AR4, State.Sta13AwaitingTransportClose), steps);
+        Assert.Contains((UpperLayer.Action.AR5, State.Sta1Idle), steps);
         await acceptor.DisposeAsync();
     }
 }

@@ -127,7 +127,7 @@ internal static class RulesCommand
 
     internal static string Actions(Rule rule) => string.Join("; ", rule.Actions.Select(a => a switch
     {
-        RunAction r => $"run {r.Pipeline} with model {r.ModelSpec}",
+        RunAction r => $"run {r.Pipeline} with model {r.ModelSpec}" + (r.SendTo.Count > 0 ? ", results to " + string.Join(", ", r.SendTo) : ""),
         ForwardAction f => "forward to " + string.Join(", ", f.Destinations),
         NotifyAction n => "notify " + n.Url,
         IgnoreAction => "ignore",

@@ -293,9 +293,15 @@ public static class RuleParser
         {
             string? spec;
             var pipeline = "segment";
+            List<string> sendTo = [];
             if (value is YamlMappingNode map)
             {
-                CheckKeys(map, ["model", "pipeline"]);
+                CheckKeys(map, ["model", "pipeline", "send_to"]);
+                if (Get(map, "send_to") is { } st)
+                {
+                    sendTo = Strings(st, "send_to");
+                    if (sendTo.Count == 0 || sendTo.Any(string.IsNullOrWhiteSpace)) Error(st, "send_to needs one or more destination names");
+                }
                 spec = Get(map, "model") is { } m ? Scalar(m, "model") : null;
                 if (Get(map, "pipeline") is { } p && Scalar(p, "pipeline") is { } ps) pipeline = ps;
                 if (pipeline != "segment") Error(map, $"unknown pipeline '{pipeline}' (available: segment)");
@@ -317,7 +323,7 @@ public static class RuleParser
                 Error(value, $"'{spec}' is not NAME or NAME@VERSION (letters, digits, '-', '_', '.')");
                 return null;
             }
-            return new RunAction((int)value.Start.Line, pipeline, model, version);
+            return new RunAction((int)value.Start.Line, pipeline, model, version) { SendTo = sendTo };
         }
 
         public Condition? Condition(YamlNode node, int depth)

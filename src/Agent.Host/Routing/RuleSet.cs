@@ -26,9 +26,14 @@ public sealed record CompletionPolicy(TimeSpan QuietPeriod, int? ExpectedCount, 
 /// <summary>One action of a rule, in file order.</summary>
 public abstract record RuleAction(int Line);
 
-/// <summary><c>run: NAME[@VERSION]</c>: a pipeline with a model (version null = the newest installed).</summary>
+/// <summary>
+/// <c>run: NAME[@VERSION]</c> or <c>run: {model: NAME[@VERSION], send_to: [DEST...]}</c>: a pipeline with a model
+/// (version null = the newest installed); its outputs are delivered to <see cref="SendTo"/>.
+/// </summary>
 public sealed record RunAction(int Line, string Pipeline, string Model, string? ModelVersion) : RuleAction(Line)
 {
+    public IReadOnlyList<string> SendTo { get; init; } = [];
+
     public string ModelSpec => ModelVersion is null ? Model : Model + "@" + ModelVersion;
 }
 

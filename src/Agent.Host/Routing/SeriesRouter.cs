@@ -114,7 +114,6 @@ public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, R
             }
             var supersede = rearrival && rule.Completion.OnRearrival == RearrivalPolicy.RerunSupersede;
             var suffix = rearrival ? $":rerun{previousRoutings}" : "";
-            var destinations = rule.Actions.OfType<ForwardAction>().SelectMany(f => f.Destinations).ToList();
             foreach (var action in rule.Actions)
             {
                 var reason = "matched: " + outcome.Reason;
@@ -137,7 +136,7 @@ public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, R
                                 Model = run.Model,
                                 ModelVersion = run.ModelVersion,
                                 Rule = name,
-                                Destinations = destinations,
+                                Destinations = run.SendTo,
                                 Supersede = supersede,
                             }),
                         }));

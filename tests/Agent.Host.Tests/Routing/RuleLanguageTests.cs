@@ -159,7 +159,7 @@ public sealed class RuleLanguageTests
                 actions: [forward: [ARCHIVE]]
               - name: second
                 match: {Modality: CT}
-                actions: [run: "abdomen-ct@1.2.0"]
+                actions: [run: {model: "abdomen-ct@1.2.0", send_to: [PACS, VNA]}]
               - name: third
                 match: {Modality: CT}
                 actions: [run: other]
@@ -168,6 +168,7 @@ public sealed class RuleLanguageTests
         Assert.Equal(["first", "second"], decision.Fired.Select(o => o.Rule.Name));
         var run = Assert.IsType<RunAction>(decision.Fired.Last().Rule.Actions.Single());
         Assert.Equal(("abdomen-ct", "1.2.0"), (run.Model, run.ModelVersion));
+        Assert.Equal(["PACS", "VNA"], run.SendTo);
     }
 
     [Fact]
