@@ -78,22 +78,28 @@ public sealed class SegmentSeriesJob(AgentSettings settings, RoutingOptions opti
         var modelId = await new ModelRepository(database.DataSource).EnsureAsync(manifest.Name, manifest.Version, model.Package.WeightsSha256, manifest.Description, cancellationToken)
             .ConfigureAwait(false);
         var outputs = new List<ProducedOutput>();
-        if (run.Seg is { } seg && series is not null)
+        if (series is not null)
         {
-            var earlier = await new OutputRepository(database.DataSource).LatestForSourceSeriesAsync(series.Id, "SEG", cancellationToken).ConfigureAwait(false);
-            outputs.Add(new ProducedOutput(new OutputRecord
+            var repository = new OutputRepository(database.DataSource);
+            foreach (var written in run.Outputs)
             {
-                Kind = "SEG",
-                SopClassUid = seg.Dataset.GetString(new DicomTag(0x00080016)) ?? "",
-                SopInstanceUid = seg.Dataset.GetString(new DicomTag(0x00080018)) ?? "",
-                SeriesInstanceUid = seg.Dataset.GetString(new DicomTag(0x0020000E)) ?? "",
-                StudyInstanceUid = seg.Dataset.GetString(new DicomTag(0x0020000D)) ?? "",
-                JobId = lease.Id,
-                SourceSeriesId = series.Id,
-                ModelId = modelId,
-                SupersedesOutputId = earlier,
-                FilePath = Path.GetRelativePath(settings.DataFolder, run.SegPath!),
-            }, payload.Destinations));
+                // A re-run supersedes the newest earlier output of the same kind for this source series.
+                var earlier = await repository.LatestForSourceSeriesAsync(series.Id, written.Kind, cancellationToken).ConfigureAwait(false);
+                var dataset = written.File.Dataset;
+                outputs.Add(new ProducedOutput(new OutputRecord
+                {
+                    Kind = written.Kind,
+                    SopClassUid = dataset.GetString(DicomTags.SOPClassUID) ?? "",
+                    SopInstanceUid = dataset.GetString(DicomTags.SOPInstanceUID) ?? "",
+                    SeriesInstanceUid = dataset.GetString(DicomTags.SeriesInstanceUID) ?? "",
+                    StudyInstanceUid = dataset.GetString(DicomTags.StudyInstanceUID) ?? "",
+                    JobId = lease.Id,
+                    SourceSeriesId = series.Id,
+                    ModelId = modelId,
+                    SupersedesOutputId = earlier,
+                    FilePath = Path.GetRelativePath(settings.DataFolder, written.Path),
+                }, payload.Destinations));
+            }
         }
         return new JobOutcome
         {

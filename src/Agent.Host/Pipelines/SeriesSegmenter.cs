@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Agent.Dicom;
 using Agent.Imaging;
 using Agent.Imaging.Nifti;
@@ -7,6 +8,8 @@ using Agent.Inference;
 using Agent.Inference.Packages;
 using Agent.Results.Coding;
 using Agent.Results.Common;
+using Agent.Results.KeyImages;
+using Agent.Results.Reports;
 using Agent.Results.Segmentation;
 
 namespace Agent.Host.Pipelines;
@@ -21,19 +24,25 @@ public sealed class SeriesNotUsableException : Exception
     public SeriesNotUsableException(string message, Exception inner) : base(message, inner) { }
 }
 
+/// <summary>One DICOM object a run wrote: SEG, SR (TID 1500 measurement report) or KI (key image).</summary>
+public sealed record WrittenOutput(string Kind, string Path, DicomFile File);
+
 /// <summary>What one segmentation run produced, with the time each step took.</summary>
 public sealed record SegmentationRun(
     string LabelsPath,
-    string? SegPath,
-    DicomFile? Seg,
+    IReadOnlyList<WrittenOutput> Outputs,
     IReadOnlyDictionary<string, long> TimingsMs,
     IReadOnlyDictionary<string, long> VoxelsPerLabel,
-    IReadOnlyList<string> SeriesIssues);
+    IReadOnlyList<string> SeriesIssues)
+{
+    public string? SegPath => Outputs.FirstOrDefault(o => o.Kind == "SEG")?.Path;
+}
 
 /// <summary>
 /// The offline segmentation pipeline shared by <c>agent segment</c> and the <c>segment</c> job: DICOM files ->
 /// volume (sorted along the slice normal, Modality LUT applied) -> model package (resample, normalise, sliding
-/// window, back to the input grid) -> recommended post-processing per label -> label NIfTI + DICOM-SEG.
+/// window, back to the input grid) -> recommended post-processing per label -> label NIfTI + DICOM-SEG, the TID 1500
+/// measurement report that references it, and key images for viewers without SEG support.
 /// </summary>
 public static class SeriesSegmenter
 {
@@ -73,22 +82,36 @@ public static class SeriesSegmenter
         NiftiFile.Write(labelsPath, labels);
         var counts = model.Package.Manifest.Labels.ToDictionary(l => l.Name, l => labels.Labels.LongCount(v => v == l.Value), StringComparer.Ordinal);
 
-        DicomFile? seg = null;
-        string? segPath = null;
+        var outputs = new List<WrittenOutput>();
         var present = model.Package.Manifest.Labels.Where(l => counts[l.Name] > 0).ToList();
         if (present.Count > 0)
         {
             var manifest = model.Package.Manifest;
+            var algorithm = new AlgorithmIdentity(manifest.Name, manifest.Version);
+            var segments = present.Select(Segment).ToList();
             var source = SegmentationSource.FromSeries(series, dicoms.Select(d => d.Dataset).ToList());
-            seg = SegmentationWriter.Write(labels, source, present.Select(Segment).ToList(), new SegmentationOptions
+            var seg = SegmentationWriter.Write(labels, source, segments, new SegmentationOptions { Algorithm = algorithm });
+            outputs.Add(await SaveAsync("SEG", seg, Path.Combine(outputFolder, "seg.dcm"), cancellationToken).ConfigureAwait(false));
+
+            var statistics = SegmentStatistics.Compute(labels, volume);
+            var report = MeasurementReportWriter.Write(seg.Dataset, source, segments, statistics, new MeasurementReportOptions { Algorithm = algorithm });
+            outputs.Add(await SaveAsync("SR", report, Path.Combine(outputFolder, "sr.dcm"), cancellationToken).ConfigureAwait(false));
+
+            var keyImages = KeyImageWriter.Write(volume, labels, source, segments, new KeyImageOptions { Algorithm = algorithm });
+            for (int i = 0; i < keyImages.Count; i++)
             {
-                Algorithm = new AlgorithmIdentity(manifest.Name, manifest.Version),
-            });
-            segPath = Path.Combine(outputFolder, "seg.dcm");
-            await seg.SaveAsync(segPath, null, cancellationToken).ConfigureAwait(false);
+                var path = Path.Combine(outputFolder, string.Create(CultureInfo.InvariantCulture, $"key-image-{i + 1}.dcm"));
+                outputs.Add(await SaveAsync("KI", keyImages[i], path, cancellationToken).ConfigureAwait(false));
+            }
         }
         timings["write_ms"] = Lap();
-        return new SegmentationRun(labelsPath, segPath, seg, timings, counts, issues);
+        return new SegmentationRun(labelsPath, outputs, timings, counts, issues);
+    }
+
+    private static async Task<WrittenOutput> SaveAsync(string kind, DicomFile file, string path, CancellationToken cancellationToken)
+    {
+        await file.SaveAsync(path, null, cancellationToken).ConfigureAwait(false);
+        return new WrittenOutput(kind, path, file);
     }
 
     private static SegmentDefinition Segment(LabelSpec l) =>

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Agent.Host.Tests.Pipelines;
 
-/// <summary>Receive -> complete -> rule -> segment job -> SEG output with model provenance, in the running agent.</summary>
+/// <summary>Receive -> complete -> rule -> segment job -> SEG, SR and key image outputs with model provenance, in the running agent.</summary>
 public sealed class SegmentJobIntegrationTests
 {
     [Fact]
@@ -53,9 +53,15 @@ public sealed class SegmentJobIntegrationTests
                 SELECT o.kind || '|' || m.name || '@' || m.version || '|' || s.series_instance_uid || '|' || o.study_instance_uid || '|' || o.file_path
                 FROM outputs o JOIN models m ON m.id = o.model_id JOIN series s ON s.id = o.source_series_id
                 """);
-            var output = Assert.Single(outputs);
-            Assert.StartsWith($"SEG|tiny-ct@0.2.0|{study.AbdomenUid}|{study.StudyUid}|outputs/job-", output, StringComparison.Ordinal);
-            Assert.True(File.Exists(Path.Combine(home.Path, "data", output.Split('|')[4])));
+            // One SEG, one TID 1500 SR referencing it, and at least one key image, all from the same model run.
+            Assert.Single(outputs, o => o.StartsWith("SEG|", StringComparison.Ordinal));
+            Assert.Single(outputs, o => o.StartsWith("SR|", StringComparison.Ordinal));
+            Assert.Contains(outputs, o => o.StartsWith("KI|", StringComparison.Ordinal));
+            foreach (var output in outputs)
+            {
+                Assert.Contains($"|tiny-ct@0.2.0|{study.AbdomenUid}|{study.StudyUid}|outputs/job-", output, StringComparison.Ordinal);
+                Assert.True(File.Exists(Path.Combine(home.Path, "data", output.Split('|')[4])));
+            }
             var timings = await ClusterQuery.StringsAsync(connection, "SELECT timings::text FROM jobs WHERE kind = 'segment'");
             Assert.Contains("inference_ms", Assert.Single(timings), StringComparison.Ordinal);
         }
