@@ -13,7 +13,7 @@ namespace Agent.Host.Hosting;
 /// The DICOM SCP as a hosted service. Before listening it repairs the store/index after a crash; on stop the
 /// server finishes in-flight C-STOREs, then pending association records are written (the database stops after this).
 /// </summary>
-internal sealed class DicomServerService : IHostedService, IAsyncDisposable
+internal sealed partial class DicomServerService : IHostedService, IAsyncDisposable
 {
     private readonly AgentSettings _settings;
     private readonly DatabaseAccess _database;
@@ -37,6 +37,9 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
     /// <summary>The port actually listened on (resolves Agent:Dicom:Port = 0).</summary>
     public int Port => _server?.Port ?? 0;
 
+    /// <summary>The TLS port actually listened on; 0 when TLS is off.</summary>
+    public int TlsPort => _server?.TlsPort ?? 0;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var dicom = _settings.Dicom;
@@ -50,19 +53,38 @@ internal sealed class DicomServerService : IHostedService, IAsyncDisposable
 
         var pipeline = new IngestPipeline(_store, reader, index, _settings.Storage.DuplicatePolicy, _time, _loggers.CreateLogger<IngestPipeline>());
         var watermark = new DiskWatermark(_store.DataFolder, _settings.Storage.MinFreeSpaceMB, _loggers.CreateLogger<DiskWatermark>());
-        _server = new DicomServer(new DicomServerOptions
-        {
-            BindAddress = bind,
-            Port = dicom.Port,
-            AeTitle = dicom.AeTitle.Trim(),
-            MaxAssociations = dicom.MaxAssociations,
-        }, new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
+        _server = new DicomServer(ServerOptions(dicom, bind), new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
         _server.AssociationClosed += _tracker.Closed;
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         // Last line of start-up, the one to wait for: everything before it (data folder, database) is ready.
         Log.Database(_logger, _database.Description);
+        if (dicom.Tls.Enabled) ListeningTls(_logger, dicom.BindAddress, _server.TlsPort, dicom.Tls.RequireClientCertificate ? "required" : "optional");
         Log.Listening(_logger, dicom.BindAddress, _server.Port, dicom.AeTitle.Trim());
     }
+
+    /// <summary>The network library's options from <c>Agent:Dicom</c> (already validated, so certificate files load).</summary>
+    internal static DicomServerOptions ServerOptions(DicomOptions dicom, IPAddress bind) => new()
+    {
+        BindAddress = bind,
+        Port = dicom.Port,
+        AeTitle = dicom.AeTitle.Trim(),
+        MaxAssociations = dicom.MaxAssociations,
+        AcceptedCalledAeTitles = dicom.EffectiveCalledAeTitles(),
+        AllowedPeers = dicom.AllowedPeers.Select(p => AllowedPeer.Parse(p.AeTitle.Trim(), p.Network)).ToList(),
+        TransferSyntaxes = dicom.TransferSyntaxes.Count == 0 ? DicomServerOptions.DefaultTransferSyntaxes : dicom.TransferSyntaxes.Select(t => t.Trim()).ToList(),
+        Tls = dicom.Tls.Enabled
+            ? new DicomTlsOptions
+            {
+                Port = dicom.Tls.Port,
+                ServerCertificate = dicom.Tls.LoadServerCertificate(),
+                RequireClientCertificate = dicom.Tls.RequireClientCertificate,
+                TrustedClientCertificates = dicom.Tls.LoadTrustedClientCertificates(),
+            }
+            : null,
+    };
+
+    [LoggerMessage(EventId = 1050, Level = LogLevel.Information, Message = "Listening for DICOM over TLS on {Address}:{Port} (client certificate {ClientCertificate})")]
+    private static partial void ListeningTls(ILogger logger, string address, int port, string clientCertificate);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
