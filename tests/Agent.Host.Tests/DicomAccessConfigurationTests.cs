@@ -31,6 +31,7 @@ public sealed class DicomAccessConfigurationTests : IDisposable
         Assert.Equal(DicomServerOptions.DefaultTransferSyntaxes, server.TransferSyntaxes);
         Assert.Null(server.Tls);
         Assert.Equal(2762, dicom.Tls.Port);
+        Assert.Equal(1024u * 1024, server.Association.MaxReceivePduLength);
     }
 
     [Fact]
@@ -44,6 +45,7 @@ public sealed class DicomAccessConfigurationTests : IDisposable
         Assert.Equal(fromCode.AcceptedCalledAeTitles, fromFile.AcceptedCalledAeTitles);
         Assert.Empty(fromFile.AllowedPeers);
         Assert.Equal(fromCode.TransferSyntaxes, fromFile.TransferSyntaxes);
+        Assert.Equal(fromCode.MaxPduLength, fromFile.MaxPduLength);
         Assert.Equal(fromCode.Tls.Enabled, fromFile.Tls.Enabled);
         Assert.Equal(fromCode.Tls.Port, fromFile.Tls.Port);
         Assert.Equal(fromCode.Tls.CertificateFile, fromFile.Tls.CertificateFile);
@@ -84,13 +86,15 @@ public sealed class DicomAccessConfigurationTests : IDisposable
             ("AGENT__Dicom__AllowedPeers__2__Network", "127.0.0.1"),
             ("AGENT__Dicom__AllowedPeers__3__Ae", "PACS"),
             ("AGENT__Dicom__TransferSyntaxes__0", "1.2.840.10008.1.2.1"),
-            ("AGENT__Dicom__TransferSyntaxes__1", "1.2.3.4"));
+            ("AGENT__Dicom__TransferSyntaxes__1", "1.2.3.4"),
+            ("AGENT__Dicom__MaxPduLength", "100"));
         Assert.Contains("Agent:Dicom:AcceptedCalledAeTitles:0 may only hold printable ASCII without backslash, got 'A\\B'", errors);
         Assert.Contains("Agent:Dicom:AllowedPeers:0:Network is not a CIDR network: '10.0.0.0/33' has an invalid prefix length (0-32)", errors);
         Assert.Contains("Agent:Dicom:AllowedPeers:1:Network is not a CIDR network: 'pacs.hospital.local' is not an IP address or CIDR network", errors);
         Assert.Contains(errors, e => e.StartsWith("Agent:Dicom:AllowedPeers:2:AeTitle must be at most 16 characters", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.StartsWith("Agent:Dicom:AllowedPeers:3:Ae is not a known setting (known: AeTitle, Network)", StringComparison.Ordinal));
         Assert.Contains("Agent:Dicom:TransferSyntaxes:1 is not a known transfer syntax UID: '1.2.3.4'", errors);
+        Assert.Contains("Agent:Dicom:MaxPduLength must be 4096-16777216 bytes, got 100", errors);
         Assert.DoesNotContain(errors, e => e.StartsWith("Agent:Dicom:TransferSyntaxes:0", StringComparison.Ordinal));
     }
 
@@ -144,5 +148,22 @@ public sealed class DicomAccessConfigurationTests : IDisposable
         Assert.True(tls.RequireClientCertificate);
         Assert.Equal("CN=client", Assert.Single(tls.TrustedClientCertificates).Subject);
         tls.TrustedClientCertificates[0].Dispose();
+    }
+
+    [Fact]
+    public void A_password_protected_pkcs12_certificate_loads_with_its_password_and_is_refused_without_it()
+    {
+        var (crt, key) = TestCertificates.WritePem(_home, "server", server: true);
+        using (var pem = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(crt, key))
+            File.WriteAllBytes(Path.Combine(_home, "server.pfx"), pem.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "s3cret"));
+        var pfx = Path.Combine(_home, "server.pfx");
+
+        var errors = Errors(("AGENT__Dicom__Tls__Enabled", "true"), ("AGENT__Dicom__Tls__CertificateFile", pfx));
+        Assert.Contains(errors, e => e.StartsWith($"Agent:Dicom:Tls:CertificateFile '{pfx}' could not be loaded", StringComparison.Ordinal));
+
+        var env = new[] { ("AGENT__Dicom__Tls__Enabled", "true"), ("AGENT__Dicom__Tls__CertificateFile", pfx), ("AGENT__Dicom__Tls__CertificatePassword", "s3cret") };
+        Assert.Empty(Errors(env));
+        using var certificate = Bind(env).Tls.LoadServerCertificate();
+        Assert.True(certificate.HasPrivateKey);
     }
 }

@@ -31,6 +31,12 @@ public sealed class DicomOptions
     /// <summary>Accepted transfer syntax UIDs in order of preference; empty uses the network library's default list.</summary>
     public List<string> TransferSyntaxes { get; set; } = [];
 
+    /// <summary>
+    /// Largest PDU we accept and send (bytes, 4096-16777216). Bigger PDUs mean fewer round trips for large images;
+    /// the bound keeps one hostile peer from making us buffer more than this per PDU.
+    /// </summary>
+    public int MaxPduLength { get; set; } = 1024 * 1024;
+
     /// <summary>The optional TLS listener beside the plain one.</summary>
     public DicomTlsSettings Tls { get; set; } = new();
 

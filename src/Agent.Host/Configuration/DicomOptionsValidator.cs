@@ -20,6 +20,8 @@ public sealed class DicomOptionsValidator : IValidateOptions<DicomOptions>
             errors.Add($"{P}:BindAddress must be an IP address such as 0.0.0.0 or 127.0.0.1, got '{options.BindAddress}'");
         if (options.MaxAssociations is < 1 or > 1000)
             errors.Add($"{P}:MaxAssociations must be 1-1000, got {options.MaxAssociations}");
+        if (options.MaxPduLength is < 4096 or > 16 * 1024 * 1024)
+            errors.Add($"{P}:MaxPduLength must be 4096-16777216 bytes, got {options.MaxPduLength}");
         for (int i = 0; i < options.AcceptedCalledAeTitles.Count; i++)
         {
             var title = options.AcceptedCalledAeTitles[i];

@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
 using Agent.Host.Configuration;
@@ -23,6 +24,7 @@ internal sealed partial class DicomServerService : IHostedService, IAsyncDisposa
     private readonly TimeProvider _time;
     private DicomServer? _server;
     private AssociationTracker? _tracker;
+    private List<System.Security.Cryptography.X509Certificates.X509Certificate2> _certificates = [];
 
     public DicomServerService(AgentSettings settings, DatabaseAccess database, InstanceStore store, TimeProvider time, ILoggerFactory loggers)
     {
@@ -53,7 +55,9 @@ internal sealed partial class DicomServerService : IHostedService, IAsyncDisposa
 
         var pipeline = new IngestPipeline(_store, reader, index, _settings.Storage.DuplicatePolicy, _time, _loggers.CreateLogger<IngestPipeline>());
         var watermark = new DiskWatermark(_store.DataFolder, _settings.Storage.MinFreeSpaceMB, _loggers.CreateLogger<DiskWatermark>());
-        _server = new DicomServer(ServerOptions(dicom, bind), new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
+        var options = ServerOptions(dicom, bind);
+        if (options.Tls is { } tls) _certificates = [tls.ServerCertificate, .. tls.TrustedClientCertificates];
+        _server = new DicomServer(options, new DicomServices { Store = new IngestStoreProvider(pipeline, _tracker) }, watermark, _loggers);
         _server.AssociationClosed += _tracker.Closed;
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         // Last line of start-up, the one to wait for: everything before it (data folder, database) is ready.
@@ -72,6 +76,7 @@ internal sealed partial class DicomServerService : IHostedService, IAsyncDisposa
         AcceptedCalledAeTitles = dicom.EffectiveCalledAeTitles(),
         AllowedPeers = dicom.AllowedPeers.Select(p => AllowedPeer.Parse(p.AeTitle.Trim(), p.Network)).ToList(),
         TransferSyntaxes = dicom.TransferSyntaxes.Count == 0 ? DicomServerOptions.DefaultTransferSyntaxes : dicom.TransferSyntaxes.Select(t => t.Trim()).ToList(),
+        Association = new AssociationOptions { MaxReceivePduLength = (uint)dicom.MaxPduLength, MaxSendPduLength = (uint)dicom.MaxPduLength },
         Tls = dicom.Tls.Enabled
             ? new DicomTlsOptions
             {
@@ -97,5 +102,6 @@ internal sealed partial class DicomServerService : IHostedService, IAsyncDisposa
     public async ValueTask DisposeAsync()
     {
         if (_server is not null) await _server.DisposeAsync().ConfigureAwait(false);
+        foreach (var certificate in _certificates) certificate.Dispose();
     }
 }
