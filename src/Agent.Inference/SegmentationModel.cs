@@ -48,6 +48,7 @@ public sealed class SegmentationModel : IDisposable
                 Overlap = m.Inference.Overlap,
                 BatchSize = m.Inference.BatchSize,
                 Mirror = m.Inference.Mirror,
+                LateralChannelSwap = Training.Augmenter.LateralSwapTable(m.Labels),
             };
         }
     }

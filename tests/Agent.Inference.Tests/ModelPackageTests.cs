@@ -148,3 +148,27 @@ public sealed class ModelPackageTests : IDisposable
         Assert.Contains(message, ex.Message, StringComparison.Ordinal);
     }
 }
+
+public sealed class ModelGridTests
+{
+    [Fact]
+    public void A_feet_first_scan_is_put_on_a_canonical_model_grid_covering_the_same_patient_space()
+    {
+        // FFS: rows run to the patient's right (-x), slices towards the feet (-z).
+        var ffs = new ImageGeometry((100, 80, 30), (0.8, 0.8, 3), (40, -30, 200), [-1, 0, 0, 0, 1, 0, 0, 0, -1]);
+        var manifest = ModelPackageTests.SmallManifest();   // target spacing 2 mm
+
+        var grid = SegmentationModel.ModelGridFor(ffs, manifest);
+
+        Assert.Equal(ImageGeometry.IdentityDirection, grid.Direction);
+        Assert.Equal((2.0, 2.0, 2.0), grid.Spacing);
+        Assert.Equal((40, 32, 45), grid.Size);
+        // Same box: the FFS scan spans x in [40 - 99*0.8, 40] and z in [200 - 29*3, 200] (voxel centres).
+        var first = grid.IndexToPatient(0, 0, 0);
+        var last = grid.IndexToPatient(grid.Size.X - 1, grid.Size.Y - 1, grid.Size.Z - 1);
+        Assert.InRange(first.X, 40 - 99 * 0.8 - 1, 40 - 99 * 0.8 + 1);
+        Assert.InRange(last.X, 39, 41);
+        Assert.InRange(first.Z, 200 - 29 * 3 - 1.5, 200 - 29 * 3 + 1.5);
+        Assert.InRange(last.Z, 198.5, 201.5);
+    }
+}

@@ -144,3 +144,30 @@ public sealed class SlidingWindowTests
         Assert.Equal((float)Math.Exp(-0.5 * 64.0 / 81.0), map[5 + 9 * (4 + 9 * 4)], 1e-5f);
     }
 }
+
+public sealed class MirroringTests
+{
+    // "Left" (class 1) where the patch's x is high, "right" (class 2) where it is low: a model that knows sides.
+    private static Tensor SideAware(Tensor x)
+    {
+        long w = x.shape[4];
+        var ramp = linspace(-3, 3, w).view(1, 1, 1, 1, w).expand(x.shape);
+        return cat([zeros_like(x), ramp, -ramp], 1);
+    }
+
+    [Fact]
+    public void Mirroring_along_left_right_keeps_lateral_classes_apart_when_their_channels_are_swapped_back()
+    {
+        var image = new Volume(new ImageGeometry((16, 8, 8), (1, 1, 1), (0, 0, 0), ImageGeometry.IdentityDirection));
+        var plain = new SlidingWindowOptions { PatchSize = (16, 8, 8) };
+        var swapped = plain with { Mirror = true, LateralChannelSwap = [0, 2, 1] };
+        var naive = plain with { Mirror = true };
+
+        var expected = SlidingWindowPredictor.Predict(image, SideAware, 3, plain, CPU, CancellationToken.None);
+        var withSwap = SlidingWindowPredictor.Predict(image, SideAware, 3, swapped, CPU, CancellationToken.None);
+        var withoutSwap = SlidingWindowPredictor.Predict(image, SideAware, 3, naive, CPU, CancellationToken.None);
+
+        for (int i = 0; i < expected.Classes[1].Length; i++) Assert.Equal(expected.Classes[1][i], withSwap.Classes[1][i], 1e-5f);
+        Assert.Equal(withoutSwap.Classes[1][15], withoutSwap.Classes[2][15], 1e-5f);   // left and right blurred together
+    }
+}

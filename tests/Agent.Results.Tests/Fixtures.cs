@@ -24,9 +24,11 @@ internal static class Fixtures
 
     public static (PhantomCase Phantom, SeriesVolume Series, SegmentationSource Source) Phantom(int seed = 7, int matrix = 64, double sliceSpacing = 5)
     {
-        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Matrix = matrix, SliceSpacing = sliceSpacing, PatientName = "Phantom^Results", PatientId = "RES-1" });
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = seed, Matrix = matrix, PixelSpacing = 420.0 / matrix, SliceSpacing = sliceSpacing, PatientName = "Phantom^Results", PatientId = "RES-1" });
         var series = SeriesVolumeBuilder.Build(phantom.Slices);
         Assert.True(series.IsUsable, "the phantom series must reconstruct");
+        // The field of view covers the whole abdomen, so every organ is present.
+        for (byte label = 1; label <= 4; label++) Assert.Contains(label, phantom.Labels.Labels);
         return (phantom, series, SegmentationSource.FromSeries(series, phantom.Slices));
     }
 

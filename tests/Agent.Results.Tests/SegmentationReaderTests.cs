@@ -59,4 +59,13 @@ public sealed class SegmentationReaderTests
         var ex = Assert.Throws<DicomFormatException>(() => SegmentationReader.Read(file.Dataset));
         Assert.Contains("Pixel Data", ex.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_all_background_label_map_is_refused_rather_than_written_as_a_frameless_seg()
+    {
+        var (phantom, _, source) = Fixtures.Phantom(seed: 3);
+        var empty = new Agent.Imaging.LabelVolume(phantom.Labels.Geometry);
+        var ex = Assert.Throws<ArgumentException>(() => SegmentationWriter.Write(empty, source, Fixtures.Segments, Fixtures.SegOptions));
+        Assert.Contains("nothing to encode", ex.Message, StringComparison.Ordinal);
+    }
 }

@@ -2,7 +2,7 @@
 // Retrains the bundled abdominal CT model on synthetic phantoms, in one command from the repository root:
 //
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 40] [--iterations 50] [--train 24] [--validation 4]
-//       [--validate-every 1] [--work DIR]      (re-running with the same --work resumes)
+//       [--validate-every 1] [--work DIR] [--out DIR]      (re-running with the same --work resumes)
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- --evaluate [--matrix 512]   (held-out phantoms, Dice per organ)
 //
 // Training phantoms use seeds 1..N, validation 1001..1004, evaluation 2001..2004 (never used in training).
@@ -26,6 +26,9 @@ var here = Path.GetFullPath(Path.Combine("config", "models", "abdomen-ct-3d"));
 if (!File.Exists(Path.Combine(here, "train.cs"))) throw new InvalidOperationException("run from the repository root");
 
 if (args.Contains("--evaluate")) return await Evaluate();
+// --out writes the package elsewhere (e.g. a smoke run that must not replace the bundled weights).
+var destination = Path.GetFullPath(Option("--out", here));
+Directory.CreateDirectory(destination);
 
 int epochs = IntOption("--epochs", 40), iterations = IntOption("--iterations", 50), trainCount = IntOption("--train", 24);
 int validateEvery = IntOption("--validate-every", 1), validationCount = IntOption("--validation", 4);
@@ -76,9 +79,9 @@ var result = await new Trainer(manifest, new TrainingOptions
     OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = 2, LearningRate = 3e-3, Seed = 1, Device = "auto", ValidateEvery = validateEvery,
 }, progress).TrainAsync(train, validation, CancellationToken.None);
 
-foreach (var f in new[] { "model.json", "weights.dat" }) File.Copy(Path.Combine(result.PackageDirectory, f), Path.Combine(here, f), overwrite: true);
-File.Copy(result.ReportPath, Path.Combine(here, "report.md"), overwrite: true);
-File.Copy(result.PlotPath, Path.Combine(here, "learning-curves.png"), overwrite: true);
+foreach (var f in new[] { "model.json", "weights.dat" }) File.Copy(Path.Combine(result.PackageDirectory, f), Path.Combine(destination, f), overwrite: true);
+File.Copy(result.ReportPath, Path.Combine(destination, "report.md"), overwrite: true);
+File.Copy(result.PlotPath, Path.Combine(destination, "learning-curves.png"), overwrite: true);
 Console.WriteLine($"best epoch {result.BestEpoch}: " + string.Join(" ", result.BestValidationDice.Select(kv => $"{kv.Key} {kv.Value:F3}")));
 return 0;
 

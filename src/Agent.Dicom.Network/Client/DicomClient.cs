@@ -139,8 +139,8 @@ public sealed class DicomClient : IAsyncDisposable
             CalledAeTitle = options.CalledAeTitle, CallingAeTitle = options.CallingAeTitle, PresentationContexts = proposals,
             UserInformation = new UserInformation
             {
-                MaximumLength = options.Association.MaxReceivePduLength, ImplementationClassUid = Implementation.ClassUid,
-                ImplementationVersionName = Implementation.VersionName, RoleSelections = roles, UserIdentity = options.UserIdentity,
+                MaximumLength = options.Association.MaxReceivePduLength, ImplementationClassUid = DicomImplementation.ClassUid,
+                ImplementationVersionName = DicomImplementation.VersionName, RoleSelections = roles, UserIdentity = options.UserIdentity,
                 ExtendedNegotiations = options.ExtendedNegotiations,
             },
         };

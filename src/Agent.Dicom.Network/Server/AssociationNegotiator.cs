@@ -71,7 +71,7 @@ internal sealed class AssociationNegotiator(DicomServerOptions options, IAssocia
             CalledAeTitle = rq.CalledAeTitle, CallingAeTitle = rq.CallingAeTitle, PresentationContexts = results,
             UserInformation = new UserInformation
             {
-                MaximumLength = local, ImplementationClassUid = Implementation.ClassUid, ImplementationVersionName = Implementation.VersionName,
+                MaximumLength = local, ImplementationClassUid = DicomImplementation.ClassUid, ImplementationVersionName = DicomImplementation.VersionName,
                 AsyncOperations = rq.UserInformation.AsyncOperations is null ? null : new AsyncOperationsWindow(1, 1),
                 RoleSelections = roles,
                 UserIdentityResponse = identity is { PositiveResponseRequested: true } ? new UserIdentityResponse(identityResponse) : null,

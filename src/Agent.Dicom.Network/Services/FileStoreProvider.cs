@@ -53,7 +53,7 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
             if (_headerWritten) return;
             _headerWritten = true;
             var header = Part10Header.Encode(request.SopClassUid, request.SopInstanceUid, request.TransferSyntaxUid,
-                request.Association.CallingAeTitle, Implementation.ClassUid, Implementation.VersionName);
+                request.Association.CallingAeTitle, DicomImplementation.ClassUid, DicomImplementation.VersionName);
             header.CopyTo(_buffer!, 0);
             _used = header.Length;
         }

@@ -13,6 +13,7 @@ public static class AgentOptionsRegistration
         Add<StorageOptions, StorageOptionsValidator>(services, configuration, StorageOptions.Section);
         Add<DatabaseOptions, DatabaseOptionsValidator>(services, configuration, DatabaseOptions.Section);
         Add<JobsOptions, JobsOptionsValidator>(services, configuration, JobsOptions.Section);
+        Add<Delivery.DestinationsOptions, Delivery.DestinationsOptionsValidator>(services, configuration, Delivery.DestinationsOptions.Section);
         return services;
     }
 
@@ -45,6 +46,7 @@ public static class AgentOptionsRegistration
         errors.AddRange(Failures(new StorageOptionsValidator(), Bind<StorageOptions>(configuration, StorageOptions.Section)));
         errors.AddRange(Failures(new DatabaseOptionsValidator(), Bind<DatabaseOptions>(configuration, DatabaseOptions.Section)));
         errors.AddRange(Failures(new JobsOptionsValidator(), Bind<JobsOptions>(configuration, JobsOptions.Section)));
+        errors.AddRange(Failures(new Delivery.DestinationsOptionsValidator(), Bind<Delivery.DestinationsOptions>(configuration, Delivery.DestinationsOptions.Section)));
         return errors;
     }
 

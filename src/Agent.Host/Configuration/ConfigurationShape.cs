@@ -26,6 +26,8 @@ public static class ConfigurationShape
         var bad = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var section in configuration.GetSection("Agent").GetChildren())
         {
+            // Destinations are a map of names to settings; Delivery.DestinationsOptionsValidator checks them key by key.
+            if (section.Key.Equals("Destinations", StringComparison.OrdinalIgnoreCase)) continue;
             if (!Sections.TryGetValue(section.Key, out var type))
             {
                 errors.Add($"{section.Path} is not a known section (known: {string.Join(", ", Sections.Keys.Select(k => "Agent:" + k))})");

@@ -46,6 +46,7 @@ public static class AgentHostFactory
         builder.Services.AddHostedService(sp => sp.GetRequiredService<DicomServerService>());
         builder.Services.AddSingleton<Jobs.IJobHandler, Jobs.VerifySeriesJob>();
         builder.Services.AddHostedService<JobWorkerService>();
+        builder.Services.AddHostedService<Delivery.DeliveryService>();
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

@@ -28,6 +28,7 @@ public sealed class ModelPackage
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         MaxDepth = 16,
+        TypeInfoResolver = InferenceJsonContext.Default,
     };
 
     private ModelPackage(string folder, ModelManifest manifest, string weightsSha256)

@@ -25,6 +25,13 @@ public sealed record SlidingWindowOptions
 
     public PatchImportance Importance { get; init; } = PatchImportance.Gaussian;
 
+    /// <summary>
+    /// Output channel permutation applied to predictions of X-mirrored patches (X = the patient's left-right axis on
+    /// the canonical model grid): a mirrored left kidney looks like a right one, so their channels are exchanged back.
+    /// Null = no lateral labels.
+    /// </summary>
+    public IReadOnlyList<long>? LateralChannelSwap { get; init; }
+
     public void Validate()
     {
         if (PatchSize.X < 1 || PatchSize.Y < 1 || PatchSize.Z < 1 || (long)PatchSize.X * PatchSize.Y * PatchSize.Z > 64L * 1024 * 1024)

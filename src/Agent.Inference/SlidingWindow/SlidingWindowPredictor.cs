@@ -40,6 +40,9 @@ public static class SlidingWindowPredictor
             var importanceCpu = ImportanceMap.CreateTensor(patch, options.Importance, CPU);
             var importance = importanceCpu.to(device);
             var flips = MirrorAxes(patch, options.Mirror);
+            var swap = options.LateralChannelSwap is { } table ? tensor(table.ToArray(), device: device) : null;
+            if (swap is not null && swap.shape[0] != classes)
+                throw new ArgumentException($"the lateral channel swap must list {classes} channels", nameof(options));
 
             var origins = (from z in PatchGrid.Starts(pz, patch.Z, options.Overlap)
                            from y in PatchGrid.Starts(py, patch.Y, options.Overlap)
@@ -50,7 +53,7 @@ public static class SlidingWindowPredictor
                 cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
                 var batch = stack(batchOrigins.Select(o => Window(input, o, patch)).ToArray()).to(device);
-                var probs = PredictWithMirroring(batch, logits, flips, classes);
+                var probs = PredictWithMirroring(batch, logits, flips, classes, swap);
                 var weighted = (probs * importance).cpu();
                 for (int b = 0; b < batchOrigins.Length; b++)
                 {
@@ -68,7 +71,7 @@ public static class SlidingWindowPredictor
         return new ProbabilityMap(image.Geometry, cropped);
     }
 
-    private static Tensor PredictWithMirroring(Tensor batch, Func<Tensor, Tensor> logits, long[][] flips, int classes)
+    private static Tensor PredictWithMirroring(Tensor batch, Func<Tensor, Tensor> logits, long[][] flips, int classes, Tensor? swap)
     {
         var probs = softmax(Checked(logits(batch), batch, classes), 1);
         if (flips.Length == 0) return probs;
@@ -78,7 +81,15 @@ public static class SlidingWindowPredictor
             using var l = Checked(logits(flipped), batch, classes);
             using var p = softmax(l, 1);
             using var back = p.flip(axes);
-            probs.add_(back);
+            if (swap is not null && axes.Contains(4))
+            {
+                using var swapped = back.index_select(1, swap);
+                probs.add_(swapped);
+            }
+            else
+            {
+                probs.add_(back);
+            }
         }
         return probs.div_(flips.Length + 1);
     }

@@ -131,7 +131,9 @@ public sealed class Trainer
             progress?.Report(new TrainingProgress(epoch, options.Epochs, 0, options.IterationsPerEpoch, record.TrainLoss, lr, dice));
         }
 
-        net.load(Path.Combine(outDir, BestWeights));
+        // No validation has run yet (e.g. resumed with fewer epochs than validated at): the last weights are the best known.
+        var bestPath = Path.Combine(outDir, BestWeights);
+        net.load(File.Exists(bestPath) ? bestPath : Path.Combine(outDir, LastWeights));
         var package = ModelPackage.SaveAsync(Path.Combine(outDir, PackageFolder), manifest, net, ct).GetAwaiter().GetResult();
         var best = state.History.FirstOrDefault(h => h.Epoch == state.BestEpoch)?.ValidationDice ?? new Dictionary<string, double>();
         var report = TrainingReport.Write(outDir, manifest, state.History, state.BestEpoch);
@@ -177,13 +179,5 @@ public sealed class Trainer
     {
         net.save(path + ".tmp");
         File.Move(path + ".tmp", path, overwrite: true);
-    }
-
-    private sealed class TrainingState
-    {
-        public int CompletedEpochs { get; set; }
-        public int BestEpoch { get; set; }
-        public double BestMeanDice { get; set; } = -1;
-        public List<EpochRecord> History { get; set; } = [];
     }
 }

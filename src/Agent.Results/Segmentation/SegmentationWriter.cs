@@ -30,6 +30,8 @@ public static class SegmentationWriter
             if (s.LabelValue is < 1 or > 255) throw new ArgumentException($"segment '{s.Label}' has label value {s.LabelValue}; 1..255 expected", nameof(segments));
 
         var frames = SegmentationFrames.Find(labels, segments);
+        // A SEG needs at least one frame; an all-empty result is reported by the SR, not encoded as an empty SEG.
+        if (frames.Count == 0) throw new ArgumentException("no segment has any voxel in the label map; there is nothing to encode", nameof(labels));
         long pixelBits = (long)frames.Count * geometry.Size.X * geometry.Size.Y;
         if ((pixelBits + 7) / 8 > MaxPixelBytes) throw new ArgumentException($"{frames.Count} frames exceed the 4 GB pixel data limit", nameof(labels));
 
