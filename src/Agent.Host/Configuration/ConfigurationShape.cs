@@ -35,33 +35,67 @@ public static class ConfigurationShape
                 bad.Add(section.Path);
                 continue;
             }
-            var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
-            foreach (var key in section.GetChildren())
-            {
-                var property = properties.Find(p => string.Equals(p.Name, key.Key, StringComparison.OrdinalIgnoreCase));
-                if (property is null)
-                {
-                    errors.Add($"{key.Path} is not a known setting (known: {string.Join(", ", properties.Select(p => p.Name))})");
-                    bad.Add(key.Path);
-                    continue;
-                }
-                if (key.Value is null)
-                {
-                    if (key.GetChildren().Any())
-                    {
-                        errors.Add($"{key.Path} must be a single value, not a section");
-                        bad.Add(key.Path);
-                    }
-                    continue;
-                }
-                if (ConversionProblem(property.PropertyType, key.Value) is { } problem)
-                {
-                    errors.Add($"{key.Path} {problem}");
-                    bad.Add(key.Path);
-                }
-            }
+            CheckObject(section, type, errors, bad);
         }
         return (errors, bad);
+    }
+
+    /// <summary>Checks one options object's keys; nested option classes and lists of them are checked the same way.</summary>
+    private static void CheckObject(IConfigurationSection section, Type type, List<string> errors, HashSet<string> bad)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        foreach (var key in section.GetChildren())
+        {
+            var property = properties.Find(p => string.Equals(p.Name, key.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                errors.Add($"{key.Path} is not a known setting (known: {string.Join(", ", properties.Select(p => p.Name))})");
+                bad.Add(key.Path);
+                continue;
+            }
+            CheckValue(key, property.PropertyType, errors, bad);
+        }
+    }
+
+    private static void CheckValue(IConfigurationSection key, Type type, List<string> errors, HashSet<string> bad)
+    {
+        var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+        var isObject = element is null && type.IsClass && type != typeof(string);
+        // An empty JSON array or object in a lower layer arrives as "" even when a higher layer adds children.
+        if (key.Value is null || (key.Value.Length == 0 && (element is not null || isObject)))
+        {
+            if (!key.GetChildren().Any()) return;
+            if (element is not null)
+            {
+                foreach (var item in key.GetChildren())
+                {
+                    if (!int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                    {
+                        errors.Add($"{item.Path} is not a list index ({key.Path} is a list)");
+                        bad.Add(item.Path);
+                    }
+                    else CheckValue(item, element, errors, bad);
+                }
+            }
+            else if (isObject) CheckObject(key, type, errors, bad);
+            else
+            {
+                errors.Add($"{key.Path} must be a single value, not a section");
+                bad.Add(key.Path);
+            }
+            return;
+        }
+        if (element is not null || isObject)
+        {
+            errors.Add($"{key.Path} must be {(element is not null ? "a list" : "a section")}, not a single value");
+            bad.Add(key.Path);
+            return;
+        }
+        if (ConversionProblem(type, key.Value) is { } problem)
+        {
+            errors.Add($"{key.Path} {problem}");
+            bad.Add(key.Path);
+        }
     }
 
     private static string? ConversionProblem(Type type, string value)
