@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Agent.Imaging.Tests;
+namespace Agent.Tests.Shared;
 
 /// <summary>Runs Debian's python3 (with nibabel/pydicom) as an independent reference implementation.</summary>
 internal static class Python

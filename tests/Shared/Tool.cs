@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Agent.Imaging.Tests;
+namespace Agent.Tests.Shared;
 
 /// <summary>Runs an installed command-line tool and returns its combined output and exit code.</summary>
 internal static class Tool
