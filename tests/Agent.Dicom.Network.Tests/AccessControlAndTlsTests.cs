@@ -111,7 +111,7 @@ public sealed class AccessControlAndTlsTests
                 ? AuthorizationResult.Accept : AuthorizationResult.Reject("bad credentials"));
     }
 
-    private static X509Certificate2 SelfSigned(string cn, bool server)
+    internal static X509Certificate2 SelfSigned(string cn, bool server)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var req = new CertificateRequest($"CN={cn}", key, HashAlgorithmName.SHA256);

@@ -147,7 +147,8 @@ public sealed class DicomServer : IAsyncDisposable
     private static SslServerAuthenticationOptions ServerTlsOptions(DicomTlsOptions tls) => new()
     {
         ServerCertificate = tls.ServerCertificate,
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        EnabledSslProtocols = Bcp195.Protocols,
+        CipherSuitesPolicy = Bcp195.Policy,
         ClientCertificateRequired = tls.RequireClientCertificate,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
