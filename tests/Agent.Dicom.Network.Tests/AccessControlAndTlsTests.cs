@@ -73,7 +73,35 @@ public sealed class AccessControlAndTlsTests
         var bad = To(server.Port) with { UserIdentity = new UserIdentityRequest(UserIdentityType.UsernameAndPasscode, true, "alice"u8.ToArray(), "guess"u8.ToArray()) };
         Assert.True((await DicomClient.EchoAsync(good)).IsSuccess);
         var ex = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => DicomClient.EchoAsync(bad));
-        Assert.Equal(RejectSource.ServiceUser, ex.Reject.Source);
+        Assert.Equal(new AssociateRejectPdu(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.NoReasonGiven), ex.Reject);
+    }
+
+    [Fact]
+    public async Task An_authorizer_can_reject_transiently_so_the_sender_may_retry_later()
+    {
+        var authorizer = new SwitchAuthorizer { Refusing = true };
+        await using var server = await TestServer.StartAsync(authorizer: authorizer);
+        var ex = await Assert.ThrowsAsync<DicomAssociationRejectedException>(() => DicomClient.EchoAsync(To(server.Port)));
+        Assert.Equal(new AssociateRejectPdu(RejectResult.Transient, RejectSource.ServiceUser, RejectReasons.NoReasonGiven), ex.Reject);
+        authorizer.Refusing = false;
+        Assert.True((await DicomClient.EchoAsync(To(server.Port))).IsSuccess);
+    }
+
+    [Fact]
+    public async Task Dcmtk_echoscu_reports_a_transient_authorizer_rejection_as_rejected_transient()
+    {
+        await using var server = await TestServer.StartAsync(authorizer: new SwitchAuthorizer { Refusing = true });
+        var result = await Tools.RunAsync("echoscu", ["-d", "-aet", "SENDER", "-aec", "AGENT", "127.0.0.1", server.Port.ToString(CultureInfo.InvariantCulture)]);
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("Rejected Transient", result.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private sealed class SwitchAuthorizer : IAssociationAuthorizer
+    {
+        public volatile bool Refusing;
+
+        public ValueTask<AuthorizationResult> AuthorizeAsync(AssociationRequestInfo request, CancellationToken cancellationToken)
+            => ValueTask.FromResult(Refusing ? AuthorizationResult.RejectTransient("disk full") : AuthorizationResult.Accept);
     }
 
     private sealed class PasswordAuthorizer : IAssociationAuthorizer
@@ -83,7 +111,7 @@ public sealed class AccessControlAndTlsTests
                 ? AuthorizationResult.Accept : AuthorizationResult.Reject("bad credentials"));
     }
 
-    private static X509Certificate2 SelfSigned(string cn, bool server)
+    internal static X509Certificate2 SelfSigned(string cn, bool server)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var req = new CertificateRequest($"CN={cn}", key, HashAlgorithmName.SHA256);

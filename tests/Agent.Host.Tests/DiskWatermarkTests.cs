@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using Agent.Dicom.Network.Pdu;
+using Agent.Dicom.Network.Services;
 using Agent.Host.Configuration;
 using Agent.Host.Hosting;
 using Agent.Host.Ingest;
@@ -18,6 +20,16 @@ public sealed class DiskWatermarkTests
         Assert.Equal("only 500 MB free for received data (minimum 1024 MB)", watermark.Refusal("PACS"));
         free = 2048L * 1024 * 1024;
         Assert.Null(watermark.Refusal("PACS"));
+    }
+
+    [Fact]
+    public async Task A_low_disk_rejection_is_transient_so_senders_retry_later()
+    {
+        var watermark = new DiskWatermark("/tmp", 1024, NullLogger<DiskWatermark>.Instance, _ => 0);
+        var request = new AssociateRequestPdu { CallingAeTitle = "PACS", CalledAeTitle = "AGENT" };
+        var result = await watermark.AuthorizeAsync(new AssociationRequestInfo("PACS", "AGENT", null, null, request, null), CancellationToken.None);
+        Assert.False(result.Accepted);
+        Assert.True(result.Transient);
     }
 
     [Fact]
@@ -40,6 +52,7 @@ public sealed class DiskWatermarkTests
             var storescu = Storescu.Start(port, "MODALITY", files);
             Assert.NotEqual(0, await storescu.WaitAsync(TimeSpan.FromSeconds(30)));
             Assert.Contains("Association Rejected", storescu.Log, StringComparison.Ordinal);
+            Assert.Contains("Rejected Transient", storescu.Log, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(Path.Combine(home.Path, "data", "instances"), "*", SearchOption.AllDirectories));
         }
         finally

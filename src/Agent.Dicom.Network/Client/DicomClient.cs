@@ -110,7 +110,8 @@ public sealed class DicomClient : IAsyncDisposable
                     await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
                     {
                         TargetHost = tls.TargetHost ?? options.Host,
-                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                        EnabledSslProtocols = Bcp195.Protocols,
+                        CipherSuitesPolicy = Bcp195.Policy,
                         ClientCertificates = tls.ClientCertificate is null ? null : [tls.ClientCertificate],
                         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
                         RemoteCertificateValidationCallback = (_, cert, _, errors) => TlsValidation.IsTrusted(cert, errors, tls.TrustedServerCertificates),

@@ -37,7 +37,8 @@ internal sealed class AssociationNegotiator(DicomServerOptions options, IAssocia
             var decision = await authorizer.AuthorizeAsync(new AssociationRequestInfo(rq.CallingAeTitle, rq.CalledAeTitle, remote,
                 rq.UserInformation.UserIdentity, rq, clientCertificateSubject), cancellationToken).ConfigureAwait(false);
             if (!decision.Accepted)
-                return Reject(RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.NoReasonGiven, "not authorized: " + (decision.Reason ?? "authorizer refused"));
+                return Reject(decision.Transient ? RejectResult.Transient : RejectResult.Permanent, RejectSource.ServiceUser, RejectReasons.NoReasonGiven,
+                    (decision.Transient ? "refused for now: " : "not authorized: ") + (decision.Reason ?? "authorizer refused"));
             identityResponse = decision.ServerResponse;
         }
 

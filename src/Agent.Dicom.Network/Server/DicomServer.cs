@@ -60,6 +60,8 @@ public sealed class DicomServer : IAsyncDisposable
     private int Listen(int port, bool tls)
     {
         var listener = new TcpListener(_options.BindAddress, port);
+        // "::" means every address: accept IPv4 peers too (as ::ffff:a.b.c.d), as most servers do.
+        if (_options.BindAddress.Equals(IPAddress.IPv6Any)) listener.Server.DualMode = true;
         listener.Server.NoDelay = true;
         listener.Start(backlog: 128);
         var bound = ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -91,6 +93,8 @@ public sealed class DicomServer : IAsyncDisposable
     {
         var id = AssociationIds.Next();
         var remote = socket.RemoteEndPoint as IPEndPoint;
+        // On a dual-stack listener IPv4 peers arrive IPv4-mapped; logs and provenance show them as plain IPv4.
+        if (remote is { Address.IsIPv4MappedToIPv6: true }) remote = new IPEndPoint(remote.Address.MapToIPv4(), remote.Port);
         var scope = new AssociationLogScope(id, remote?.Address.ToString() ?? "?");
         using var logScope = _logger.BeginScope(scope);
         var overLimit = Interlocked.Increment(ref _active) > _options.MaxAssociations;
@@ -147,7 +151,8 @@ public sealed class DicomServer : IAsyncDisposable
     private static SslServerAuthenticationOptions ServerTlsOptions(DicomTlsOptions tls) => new()
     {
         ServerCertificate = tls.ServerCertificate,
-        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+        EnabledSslProtocols = Bcp195.Protocols,
+        CipherSuitesPolicy = Bcp195.Policy,
         ClientCertificateRequired = tls.RequireClientCertificate,
         CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
         RemoteCertificateValidationCallback = (_, certificate, _, errors) =>

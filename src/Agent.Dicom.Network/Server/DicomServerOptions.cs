@@ -8,6 +8,7 @@ namespace Agent.Dicom.Network.Server;
 /// <summary>Configuration of the SCP: listening ports, AE titles, access control, accepted syntaxes and limits.</summary>
 public sealed record DicomServerOptions
 {
+    /// <summary>IPv4 any by default; <see cref="IPAddress.IPv6Any"/> listens dual-stack (IPv6 and IPv4 peers).</summary>
     public IPAddress BindAddress { get; init; } = IPAddress.Any;
 
     /// <summary>Plain TCP port; 0 picks a free port (see <see cref="DicomServer.Port"/>); null disables the plain listener.</summary>

@@ -10,7 +10,7 @@ public sealed record StoredInstance(StoreRequestInfo Request, string Path, long 
 
 /// <summary>
 /// Writes each received instance as a Part 10 file (meta information + the data set exactly as received, so the
-/// sender's transfer syntax is preserved) while it arrives: temp file, optional fsync, then rename. File names are
+/// sender's transfer syntax is preserved) while it arrives: temp file, then rename; with durable writes the file is fsynced before and its directory after the rename. File names are
 /// built only from a validated SOP Instance UID (digits and dots) or a GUID, never from other received text.
 /// </summary>
 public sealed partial class FileStoreProvider(string rootFolder, bool durable, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null) : IStoreProvider
@@ -20,7 +20,7 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
 
     public string RootFolder => _root;
 
-    /// <summary>fsync each file before it is renamed into place and acknowledged.</summary>
+    /// <summary>fsync each file before it is renamed into place, and the folder after, before it is acknowledged.</summary>
     public bool Durable { get; } = durable;
 
     public ValueTask<IStoreSink> BeginStoreAsync(StoreRequestInfo request, CancellationToken cancellationToken)
@@ -90,6 +90,9 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
             if (owner.Durable) stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);
             File.Move(temp, final, overwrite: true);
+            // The rename is a directory entry change: without syncing the directory, a power loss after the
+            // success response could leave the file under .incoming (or nowhere) although the sender was told it is safe.
+            if (owner.Durable) DirectorySync.Flush(owner._root);
             _completed = true;
             if (owner._onStored is { } callback)
                 await callback(new StoredInstance(request, final, _length), cancellationToken).ConfigureAwait(false);

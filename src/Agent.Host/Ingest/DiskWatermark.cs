@@ -6,7 +6,7 @@ namespace Agent.Host.Ingest;
 
 /// <summary>
 /// Refuses new associations while the data folder's file system has less free space than
-/// <c>Agent:Storage:MinFreeSpaceMB</c>, so a full disk shows up as a clear rejection at the sender instead of
+/// <c>Agent:Storage:MinFreeSpaceMB</c>, so a full disk shows up as a clear transient rejection at the sender (it may retry once space is freed) instead of
 /// half-received studies. Associations already open continue (each instance still fails cleanly with 0xA700).
 /// </summary>
 public sealed class DiskWatermark(string dataFolder, long minFreeMB, ILogger<DiskWatermark> logger, Func<string, long>? freeBytes = null)
@@ -17,7 +17,7 @@ public sealed class DiskWatermark(string dataFolder, long minFreeMB, ILogger<Dis
     public long FreeMB => _freeBytes(dataFolder) / (1024 * 1024);
 
     public ValueTask<AuthorizationResult> AuthorizeAsync(AssociationRequestInfo request, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Refusal(request.CallingAeTitle) is { } reason ? AuthorizationResult.Reject(reason) : AuthorizationResult.Accept);
+        ValueTask.FromResult(Refusal(request.CallingAeTitle) is { } reason ? AuthorizationResult.RejectTransient(reason) : AuthorizationResult.Accept);
 
     /// <summary>Why a new association from <paramref name="callingAeTitle"/> must be refused now, or null to accept it.</summary>
     public string? Refusal(string callingAeTitle)
