@@ -73,6 +73,8 @@ public static class IngestBenchmark
             var expected = slices + Math.Min(20, slices);
             if (indexed != expected) throw new InvalidOperationException($"expected {expected} indexed instances, found {indexed}");
 
+            var floor = FsyncFloor(Path.Combine(root, "floor"), source);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"disk floor, same files, no network/parse/database: write + fsync + rename + directory fsync: {floor.TotalSeconds:F2} s ({floor.TotalMilliseconds / slices:F2} ms/instance); agent/floor {ours / floor:F2}"));
             using var self = Process.GetCurrentProcess();
             self.Refresh();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"agent durable ingest: {ours.TotalSeconds:F2} s ({bytes / 1e6 / ours.TotalSeconds:F0} MB/s, {ours.TotalMilliseconds / slices:F2} ms/instance; warm-up {oursWarm.TotalSeconds:F2} s; host start {startup.Elapsed.TotalSeconds:F1} s)"));
@@ -88,5 +90,33 @@ public static class IngestBenchmark
             catch (IOException) { /* the embedded server may still be shutting down */ }
             catch (UnauthorizedAccessException) { /* same */ }
         }
+    }
+
+    /// <summary>
+    /// What durability-before-acknowledgement costs on this disk by itself, one instance after the other as one
+    /// association delivers them: the same bytes written, fsynced, renamed and the directory fsynced. No receiver that
+    /// acknowledges each instance only once it is durable can beat this on a single association.
+    /// </summary>
+    private static TimeSpan FsyncFloor(string folder, string source)
+    {
+        var incoming = Directory.CreateDirectory(Path.Combine(folder, "incoming")).FullName;
+        var final = Directory.CreateDirectory(Path.Combine(folder, "final")).FullName;
+        var files = Directory.GetFiles(source);
+        var sw = new Stopwatch();
+        for (int i = 0; i < files.Length; i++)
+        {
+            var bytes = File.ReadAllBytes(files[i]); // page-cached source, not timed
+            sw.Start();
+            var tmp = Path.Combine(incoming, i.ToString(CultureInfo.InvariantCulture) + ".tmp");
+            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                fs.Write(bytes);
+                fs.Flush(flushToDisk: true);
+            }
+            File.Move(tmp, Path.Combine(final, i.ToString(CultureInfo.InvariantCulture) + ".dcm"));
+            Agent.Host.Ingest.DirectorySync.Flush(final);
+            sw.Stop();
+        }
+        return sw.Elapsed;
     }
 }
