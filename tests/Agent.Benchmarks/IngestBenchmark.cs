@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Agent.Host.Configuration;
 using Agent.Host.Hosting;
@@ -46,6 +47,17 @@ public static class IngestBenchmark
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" })
                 .Build();
             var settings = AgentSettings.From(configuration, home);
+            var steps = new Dictionary<string, (double Sum, long Count)>(StringComparer.Ordinal);
+            using var listener = new MeterListener();
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == Agent.Host.Ingest.IngestMetrics.MeterName) l.EnableMeasurementEvents(instrument);
+            };
+            listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+            {
+                lock (steps) steps[instrument.Name] = steps.TryGetValue(instrument.Name, out var s) ? (s.Sum + value, s.Count + 1) : (value, 1);
+            });
+            listener.Start();
             var startup = Stopwatch.StartNew();
             using var host = AgentHostFactory.Build(configuration, settings);
             await host.StartAsync();
@@ -60,7 +72,13 @@ public static class IngestBenchmark
                 var warmSource = Directory.CreateDirectory(Path.Combine(root, "warm-series")).FullName;
                 SyntheticSeries.Write(warmSource, Math.Min(20, slices));
                 oursWarm = await StoreReceiveBenchmark.TimeStorescuAsync(warmSource, port, "AGENT");
+                lock (steps) steps.Clear();
                 ours = await StoreReceiveBenchmark.TimeStorescuAsync(source, port, "AGENT");
+                lock (steps)
+                {
+                    Console.WriteLine("agent per-instance steps (mean ms): " + string.Join(", ", steps.Select(kv =>
+                        string.Create(CultureInfo.InvariantCulture, $"{kv.Key["agent.ingest.".Length..]} {kv.Value.Sum / kv.Value.Count:F2}"))));
+                }
                 var database = host.Services.GetRequiredService<DatabaseAccess>();
                 await using var connection = await database.DataSource.OpenConnectionAsync();
                 await using var count = new NpgsqlCommand("SELECT count(*) FROM instances", connection);
