@@ -69,6 +69,9 @@ public sealed partial class AgentDatabase : IAsyncDisposable
                 .ConfigureAwait(false);
             var builder = new NpgsqlDataSourceBuilder(connectionString);
             builder.UseLoggerFactory(loggerFactory);
+            // Statements run per received instance (the index batch) are prepared on each pooled connection after
+            // two uses instead of being parsed and planned every time; an explicit setting in the string wins.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
             return new AgentDatabase(builder.Build(), connectionString, embedded, applied);
         }
         catch

@@ -50,7 +50,7 @@ public static class StoreReceiveBenchmark
         }
     }
 
-    private static async Task<TimeSpan> TimeDcmtkAsync(string source, string output)
+    internal static async Task<TimeSpan> TimeDcmtkAsync(string source, string output)
     {
         Directory.CreateDirectory(output);
         var port = FreePort();
@@ -73,7 +73,7 @@ public static class StoreReceiveBenchmark
         }
     }
 
-    private static async Task<TimeSpan> TimeStorescuAsync(string source, int port, string calledAe)
+    internal static async Task<TimeSpan> TimeStorescuAsync(string source, int port, string calledAe)
     {
         var sw = Stopwatch.StartNew();
         using var p = Start("storescu", ["-aec", calledAe, "-R", "--max-pdu", "131072", "+sd", "127.0.0.1", port.ToString(CultureInfo.InvariantCulture), source]);

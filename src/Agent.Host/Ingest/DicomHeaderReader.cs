@@ -36,9 +36,27 @@ public sealed class DicomHeaderReader : IInstanceHeaderReader
 
     private static readonly DicomReaderOptions Options = new() { StopAt = DicomTags.PixelData };
 
-    public Task<InstanceHeader> ReadAsync(string path, CancellationToken cancellationToken)
+    public Task<InstanceHeader> ReadAsync(string path, CancellationToken cancellationToken) =>
+        Task.FromResult(Header(DicomFile.Open(path, Options, cancellationToken)));
+
+    public Task<InstanceHeader> ReadAsync(string path, ReadOnlyMemory<byte> head, long fileLength, CancellationToken cancellationToken)
     {
-        var file = DicomFile.Open(path, Options, cancellationToken);
+        // The head is trusted only when it is the whole file or the parse reached Pixel Data: a head cut on an element
+        // boundary would otherwise parse "successfully" without the attributes after the cut.
+        try
+        {
+            var file = DicomFile.Read(head, Options, cancellationToken);
+            if (head.Length == fileLength || file.IsPartial) return Task.FromResult(Header(file));
+        }
+        catch (DicomFormatException) when (head.Length < fileLength)
+        {
+            // Cut inside an element: the file has the rest.
+        }
+        return ReadAsync(path, cancellationToken);
+    }
+
+    private static InstanceHeader Header(DicomFile file)
+    {
         var dataset = file.Dataset;
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (keyword, tag) in IndexedAttributes)
@@ -46,7 +64,7 @@ public sealed class DicomHeaderReader : IInstanceHeaderReader
             var value = ValueText(dataset, tag);
             if (!string.IsNullOrEmpty(value)) attributes[keyword] = value;
         }
-        return Task.FromResult(new InstanceHeader
+        return new InstanceHeader
         {
             StudyInstanceUid = dataset.GetString(DicomTags.StudyInstanceUID),
             SeriesInstanceUid = dataset.GetString(DicomTags.SeriesInstanceUID),
@@ -54,7 +72,7 @@ public sealed class DicomHeaderReader : IInstanceHeaderReader
             SopClassUid = dataset.GetString(DicomTags.SOPClassUID),
             TransferSyntaxUid = file.TransferSyntax.Uid,
             Attributes = attributes,
-        });
+        };
     }
 
     private static string? ValueText(DicomDataset dataset, DicomTag tag)

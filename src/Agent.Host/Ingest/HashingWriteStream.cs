@@ -2,11 +2,28 @@ using System.Security.Cryptography;
 
 namespace Agent.Host.Ingest;
 
-/// <summary>A write-only pass-through that hashes (SHA-256) every byte on its way to the file, so no second read is needed.</summary>
+/// <summary>
+/// A write-only pass-through that hashes (SHA-256) every byte on its way to the file and keeps a copy of the first
+/// <see cref="HeadCapacity"/> bytes, so neither the hash nor the header parse needs to read the file back.
+/// </summary>
 internal sealed class HashingWriteStream(Stream inner) : Stream
 {
+    /// <summary>Enough for the Part 10 header and a scanner's attributes up to Pixel Data in nearly every instance.</summary>
+    public const int HeadCapacity = 64 * 1024;
+
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly byte[] _head = new byte[HeadCapacity];
     private long _length;
+
+    /// <summary>The first bytes written (all of them when <see cref="Length"/> is at most <see cref="HeadCapacity"/>).</summary>
+    public ReadOnlyMemory<byte> Head => _head.AsMemory(0, (int)Math.Min(_length, HeadCapacity));
+
+    private void Capture(ReadOnlySpan<byte> buffer)
+    {
+        if (_length >= HeadCapacity) return;
+        var n = (int)Math.Min(buffer.Length, HeadCapacity - _length);
+        buffer[..n].CopyTo(_head.AsSpan((int)_length));
+    }
 
     public string HashHex() => Convert.ToHexStringLower(_hash.GetCurrentHash());
 
@@ -21,6 +38,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         _hash.AppendData(buffer);
+        Capture(buffer);
         inner.Write(buffer);
         _length += buffer.Length;
     }
@@ -28,6 +46,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         _hash.AppendData(buffer.Span);
+        Capture(buffer.Span);
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         _length += buffer.Length;
     }

@@ -24,6 +24,9 @@ public sealed class IncomingInstance : IAsyncDisposable
     /// <summary>SHA-256 (lower-case hex) of everything written; available after <see cref="FlushToDiskAsync"/>.</summary>
     public string? Sha256 { get; private set; }
 
+    /// <summary>A copy of the first bytes written (Part 10 header first), for parsing without reading the file back.</summary>
+    public ReadOnlyMemory<byte> Head => _hashing.Head;
+
     /// <summary>Bytes written (Part 10 header included).</summary>
     public long Length => _hashing.Length;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Agent.Dicom;
 using Agent.Host.Configuration;
 using Agent.Host.Logging;
@@ -99,9 +100,11 @@ public sealed class IngestPipeline
     internal async Task<IngestResult> CompleteAsync(IngestRequest request, IncomingInstance incoming, CancellationToken cancellationToken)
     {
         var sop = request.SopInstanceUid;
+        var step = Stopwatch.GetTimestamp();
         try
         {
             await incoming.FlushToDiskAsync(cancellationToken).ConfigureAwait(false);
+            IngestMetrics.Record(IngestMetrics.FileSync, step);
         }
         catch (IOException e)
         {
@@ -109,9 +112,11 @@ public sealed class IngestPipeline
         }
 
         InstanceHeader parsed;
+        step = Stopwatch.GetTimestamp();
         try
         {
-            parsed = await _reader.ReadAsync(incoming.Path, cancellationToken).ConfigureAwait(false);
+            parsed = await _reader.ReadAsync(incoming.Path, incoming.Head, incoming.Length, cancellationToken).ConfigureAwait(false);
+            IngestMetrics.Record(IngestMetrics.Parse, step);
         }
         catch (DicomFormatException e)
         {
@@ -129,9 +134,11 @@ public sealed class IngestPipeline
             return Refuse(sop, DimseStatus.CannotUnderstand, $"dataset SOP Instance UID {keys.SopInstanceUid} differs from the command's");
 
         StoredFile stored;
+        step = Stopwatch.GetTimestamp();
         try
         {
             stored = _store.Commit(incoming, keys);
+            IngestMetrics.Record(IngestMetrics.Rename, step);
         }
         catch (IOException e)
         {
@@ -139,6 +146,7 @@ public sealed class IngestPipeline
         }
         if (stored.WasDuplicate) Log.Duplicate(_logger, sop, _duplicatePolicy.ToString());
 
+        step = Stopwatch.GetTimestamp();
         try
         {
             var header = new InstanceHeader
@@ -152,6 +160,7 @@ public sealed class IngestPipeline
             };
             await _index.IndexAsync(new IndexedInstance(header, keys, stored, request.AssociationId, _time.GetUtcNow()), cancellationToken)
                 .ConfigureAwait(false);
+            IngestMetrics.Record(IngestMetrics.Index, step);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -18,6 +18,14 @@ public interface IInstanceHeaderReader
 {
     /// <exception cref="Agent.Dicom.DicomFormatException">The file cannot be parsed.</exception>
     Task<InstanceHeader> ReadAsync(string path, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Reads the header of a file just written, preferring <paramref name="head"/> (a copy of its first bytes) and
+    /// reading <paramref name="path"/> only when the head does not hold everything up to Pixel Data.
+    /// </summary>
+    /// <exception cref="Agent.Dicom.DicomFormatException">The file cannot be parsed.</exception>
+    Task<InstanceHeader> ReadAsync(string path, ReadOnlyMemory<byte> head, long fileLength, CancellationToken cancellationToken) =>
+        ReadAsync(path, cancellationToken);
 }
 
 /// <summary>One received instance as the index records it.</summary>

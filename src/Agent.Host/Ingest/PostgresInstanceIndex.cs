@@ -16,7 +16,10 @@ public sealed class PostgresInstanceIndex(DatabaseAccess database, StorageOption
 
     public async Task IndexAsync(IndexedInstance instance, CancellationToken cancellationToken)
     {
-        var index = new InstanceIndex(database.DataSource);
+        // Asynchronous commit: the file is already fsynced and renamed, and StoreReconciler indexes any stored file
+        // without a row at start-up, so a row lost to a database crash is rebuilt; the WAL fsync per instance is not
+        // needed for durability-before-acknowledgement (see config/README.md, "Durable ingest").
+        var index = new InstanceIndex(database.DataSource, asynchronousCommit: true);
         await index.IndexInstanceAsync(ToRecord(instance), _policy, cancellationToken).ConfigureAwait(false);
     }
 
