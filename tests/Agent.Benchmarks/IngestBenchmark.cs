@@ -132,7 +132,7 @@ public static class IngestBenchmark
                 fs.Flush(flushToDisk: true);
             }
             File.Move(tmp, Path.Combine(final, i.ToString(CultureInfo.InvariantCulture) + ".dcm"));
-            Agent.Host.Ingest.DirectorySync.Flush(final);
+            Agent.Dicom.Network.Services.DirectorySync.Flush(final);
             sw.Stop();
         }
         return sw.Elapsed;

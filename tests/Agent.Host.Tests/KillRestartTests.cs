@@ -11,7 +11,7 @@ public sealed class KillRestartTests(ITestOutputHelper output)
     public async Task After_kill_9_mid_receive_and_restart_every_acknowledged_instance_is_stored_and_indexed_and_nothing_partial_remains()
     {
         using var home = new TempHome();
-        const int associations = 4, perAssociation = 60;
+        const int associations = 4, perAssociation = 150;
         var series = Enumerable.Range(0, associations)
             .Select(i => TestInstances.WriteSeries(Path.Combine(home.Path, "send", i.ToString(System.Globalization.CultureInfo.InvariantCulture)), perAssociation))
             .ToList();
@@ -25,10 +25,14 @@ public sealed class KillRestartTests(ITestOutputHelper output)
             var port = await agent.ListeningPortAsync(StartTimeout);
             senders.AddRange(series.Select((files, i) => Storescu.Start(port, $"MODALITY{i}", files)));
 
-            // Kill once a good part (not all) has been acknowledged, while every association is still sending.
+            // Kill once a good part (not all) is stored, while every association is still sending. The trigger is the
+            // agent's own store (not storescu's buffered log), and SIGSTOP freezes it at once, so a fast machine
+            // cannot finish the whole transfer between the check and the kill.
+            var instances = Path.Combine(home.Path, "data", "instances");
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-            while (senders.Sum(s => s.Acknowledged.Count) < associations * perAssociation / 4 && DateTime.UtcNow < deadline)
-                await Task.Delay(20);
+            while (StoredCount(instances) < associations * perAssociation / 4 && DateTime.UtcNow < deadline)
+                await Task.Delay(5);
+            await agent.FreezeAsync();
             agent.KillHard();
         }
         finally
@@ -64,4 +68,7 @@ public sealed class KillRestartTests(ITestOutputHelper output)
         Assert.InRange(stored.Count - acknowledged.Count, 0, associations);
         Assert.Empty(openAssociations);                               // the killed process's association rows were closed
     }
+
+    private static int StoredCount(string instances) =>
+        Directory.Exists(instances) ? Directory.EnumerateFiles(instances, "*.dcm", SearchOption.AllDirectories).Count() : 0;
 }

@@ -6,7 +6,7 @@ namespace Agent.Dicom.Network.Services;
 /// fsync of a directory, so a rename or a newly created entry survives power loss. .NET has no API for it
 /// (FileStream refuses directories), hence a few lines of libc.
 /// </summary>
-internal static partial class DirectorySync
+public static partial class DirectorySync
 {
     public static void Flush(string directory)
     {

@@ -1,3 +1,4 @@
+using Agent.Dicom.Network.Services;
 using System.Diagnostics;
 using Agent.Dicom;
 using Agent.Host.Configuration;

@@ -1,3 +1,4 @@
+using Agent.Dicom.Network.Services;
 using Agent.Host.Configuration;
 
 namespace Agent.Host.Ingest;
