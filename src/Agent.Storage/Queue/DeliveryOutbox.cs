@@ -13,21 +13,17 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     /// <summary>LISTEN channel notified (payload: delivery id) when a delivery becomes queued.</summary>
     public const string NotificationChannel = "agent_deliveries";
 
-    private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
-
-    private const string ExpiredFilter = "lease_expires_at < now()";
-
     // Expired leases go back to the queue (or fail on their last attempt) and leave an attempt row behind.
     private const string ReclaimSql = $"""
         WITH x AS (
             SELECT id, attempts, lease_owner, attempt_started_at FROM deliveries
-            WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED),
+            WHERE state = 'running' AND {LeaseSql.ExpiredFilter} FOR UPDATE SKIP LOCKED),
         u AS (
             UPDATE deliveries d SET
                    state = CASE WHEN d.attempts >= d.max_attempts THEN 'failed' ELSE 'queued' END,
                    finished_at = CASE WHEN d.attempts >= d.max_attempts THEN now() END,
                    last_error = 'lease of ' || COALESCE(d.lease_owner, '?') || ' reclaimed (sender crashed, hung or lost the database)',
-                   next_attempt_at = now(), {ClearLease}
+                   next_attempt_at = now(), {LeaseSql.ClearLease}
             FROM x WHERE d.id = x.id RETURNING d.id)
         INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, error)
         SELECT x.id, x.attempts, x.lease_owner, COALESCE(x.attempt_started_at, now()), false, 'lease reclaimed'
@@ -35,6 +31,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         """;
 
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly LeasedTable _leases = new(dataSource, "deliveries", ReclaimSql);
 
     /// <summary>Queues delivery of an output to a destination; idempotent per (output, destination).</summary>
     public async Task<EnqueueResult> EnqueueAsync(long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
@@ -124,7 +121,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         var n = await conn.ExecuteScalarAsync<long>(new CommandDefinition(
             $"""
             WITH u AS (
-                UPDATE deliveries SET state = 'succeeded', finished_at = now(), last_dimse_status = @dimseStatus, last_error = NULL, {ClearLease}
+                UPDATE deliveries SET state = 'succeeded', finished_at = now(), last_dimse_status = @dimseStatus, last_error = NULL, {LeaseSql.ClearLease}
                 WHERE id = @Id AND lease_token = @Token AND state = 'running' RETURNING id, attempts, attempt_started_at),
             ins AS (
                 INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status)
@@ -153,7 +150,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
                        state = CASE WHEN @permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
                        finished_at = CASE WHEN @permanent OR attempts >= max_attempts THEN now() END,
                        next_attempt_at = now() + @delaySeconds * interval '1 second',
-                       last_error = @error, last_dimse_status = @dimseStatus, {ClearLease}
+                       last_error = @error, last_dimse_status = @dimseStatus, {LeaseSql.ClearLease}
                 WHERE id = @Id AND lease_token = @Token AND state = 'running'
                 RETURNING id, attempts, attempt_started_at, state, next_attempt_at),
             ins AS (
@@ -184,7 +181,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var n = await conn.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {LeaseSql.ClearLease}
             WHERE id = @Id AND lease_token = @Token AND state = 'running'
             """,
             new { lease.Id, lease.Token },
@@ -207,50 +204,23 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
-    public async Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE deliveries SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
-            WHERE id = @deliveryId AND state IN ('queued', 'running')
-            """,
-            new { deliveryId, reason = ErrorText.Bound(reason) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
-    }
+    public Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)
+        => _leases.CancelAsync(deliveryId, reason, cancellationToken);
 
     /// <summary>Operator retry of a failed or cancelled delivery with fresh attempts.</summary>
-    public async Task<bool> RequeueAsync(long deliveryId, CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            "UPDATE deliveries SET state = 'queued', attempts = 0, next_attempt_at = now(), finished_at = NULL WHERE id = @deliveryId AND state IN ('failed', 'cancelled')",
-            new { deliveryId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
-    }
+    public Task<bool> RequeueAsync(long deliveryId, CancellationToken cancellationToken)
+        => _leases.RequeueAsync(deliveryId, cancellationToken);
 
     /// <summary>Reclaims deliveries whose sender stopped renewing; returns how many.</summary>
-    public async Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
+        => _leases.ReclaimExpiredAsync(cancellationToken);
 
     /// <summary>
     /// At start-up, puts back the deliveries still leased to this node's previous (killed) process; see
     /// <see cref="JobQueue.ReclaimOwnedByAsync"/> for when this is safe.
     /// </summary>
-    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await conn.ExecuteAsync(new CommandDefinition(
-            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
-            new { ownerPrefix },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+        => _leases.ReclaimOwnedByAsync(ownerPrefix, cancellationToken);
 
     /// <summary>Deliveries for a status view: optionally one state, most recently created first.</summary>
     public async Task<IReadOnlyList<DeliveryInfo>> ListAsync(string? state, int limit, CancellationToken cancellationToken)

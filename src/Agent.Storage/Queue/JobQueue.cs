@@ -25,21 +25,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
     private const string EmptyJson = "'{}'::jsonb";
 
-    private const string ClearLease = "lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL";
-
-    private const string ExpiredFilter = "lease_expires_at < now()";
-
     private const string ReclaimSql = $"""
         UPDATE jobs j SET
                state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
                finished_at = CASE WHEN j.attempts >= j.max_attempts THEN now() END,
                last_error = 'lease of ' || COALESCE(j.lease_owner, '?') || ' reclaimed (worker crashed, hung or lost the database)',
-               next_attempt_at = now(), {ClearLease}
-        FROM (SELECT id FROM jobs WHERE state = 'running' AND {ExpiredFilter} FOR UPDATE SKIP LOCKED) x
+               next_attempt_at = now(), {LeaseSql.ClearLease}
+        FROM (SELECT id FROM jobs WHERE state = 'running' AND {LeaseSql.ExpiredFilter} FOR UPDATE SKIP LOCKED) x
         WHERE j.id = x.id
         """;
 
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
+    private readonly LeasedTable _leases = new(dataSource, "jobs", ReclaimSql);
 
     /// <summary>Adds a job, or returns the existing one with the same idempotency key (<see cref="EnqueueResult.Created"/> false).</summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
@@ -146,7 +143,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await using var tx = await conn.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var n = await conn.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE jobs SET state = 'succeeded', finished_at = now(), {ClearLease}, last_error = NULL,
+            UPDATE jobs SET state = 'succeeded', finished_at = now(), {LeaseSql.ClearLease}, last_error = NULL,
                    timings = timings || COALESCE(@TimingsJson::jsonb, {EmptyJson}),
                    device = COALESCE(@Device, device), software_version = COALESCE(@SoftwareVersion, software_version),
                    result = @ResultJson::jsonb
@@ -192,7 +189,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                    state = CASE WHEN @Permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
                    finished_at = CASE WHEN @Permanent OR attempts >= max_attempts THEN now() END,
                    next_attempt_at = now() + @delaySeconds * interval '1 second',
-                   last_error = @Error, {ClearLease},
+                   last_error = @Error, {LeaseSql.ClearLease},
                    timings = timings || COALESCE(@TimingsJson::jsonb, {EmptyJson}),
                    device = COALESCE(@Device, device), software_version = COALESCE(@SoftwareVersion, software_version)
             WHERE id = @Id AND lease_token = @Token AND state = 'running'
@@ -222,7 +219,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var n = await conn.ExecuteAsync(new CommandDefinition(
             $"""
-            UPDATE jobs SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {ClearLease}
+            UPDATE jobs SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {LeaseSql.ClearLease}
             WHERE id = @Id AND lease_token = @Token AND state = 'running'
             """,
             new { lease.Id, lease.Token },
@@ -231,39 +228,19 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Cancels a queued or running job (a running worker learns it at its next renewal). False if already finished.</summary>
-    public async Task<bool> CancelAsync(long jobId, string? reason, CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE jobs SET state = 'cancelled', finished_at = now(), last_error = COALESCE(@reason, last_error), {ClearLease}
-            WHERE id = @jobId AND state IN ('queued', 'running')
-            """,
-            new { jobId, reason = ErrorText.Bound(reason) },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
-    }
+    public Task<bool> CancelAsync(long jobId, string? reason, CancellationToken cancellationToken)
+        => _leases.CancelAsync(jobId, reason, cancellationToken);
 
     /// <summary>Operator retry: puts a failed or cancelled job back in the queue with fresh attempts. False otherwise.</summary>
-    public async Task<bool> RequeueAsync(long jobId, CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            "UPDATE jobs SET state = 'queued', attempts = 0, next_attempt_at = now(), finished_at = NULL WHERE id = @jobId AND state IN ('failed', 'cancelled')",
-            new { jobId },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
-    }
+    public Task<bool> RequeueAsync(long jobId, CancellationToken cancellationToken)
+        => _leases.RequeueAsync(jobId, cancellationToken);
 
     /// <summary>
     /// Puts running jobs whose lease expired (their worker crashed, hung or lost the database) back in the queue,
     /// or fails them when their attempts are used up. Returns how many. <see cref="TryLeaseAsync"/> calls it.
     /// </summary>
-    public async Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await conn.ExecuteAsync(new CommandDefinition(ReclaimSql, cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<int> ReclaimExpiredAsync(CancellationToken cancellationToken)
+        => _leases.ReclaimExpiredAsync(cancellationToken);
 
     /// <summary>
     /// At start-up, puts back the jobs still leased to this node's previous process (killed, so its leases would
@@ -271,15 +248,8 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// (e.g. the node name in <see cref="JobWorkerOptions.Name"/> = <c>node/worker-1</c>): only safe when no other
     /// live process uses that prefix. Returns how many jobs were put back (or failed, on their last attempt).
     /// </summary>
-    public async Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(ownerPrefix);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        return await conn.ExecuteAsync(new CommandDefinition(
-            ReclaimSql.Replace(ExpiredFilter, "left(lease_owner, length(@ownerPrefix)) = @ownerPrefix", StringComparison.Ordinal),
-            new { ownerPrefix },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<int> ReclaimOwnedByAsync(string ownerPrefix, CancellationToken cancellationToken)
+        => _leases.ReclaimOwnedByAsync(ownerPrefix, cancellationToken);
 
     /// <summary>A job by id, or null.</summary>
     public async Task<JobInfo?> GetAsync(long jobId, CancellationToken cancellationToken)
