@@ -20,4 +20,5 @@ RUNTIME_PACKAGES=(postgresql-15 patchelf g++)
 # What the test suite additionally talks to: real DICOM peers and independent validators.
 # python3-torch: the PyTorch twin of the U-Net (state_dict loading test, inference benchmark reference).
 # dcm2niix: independent cross-check of phantom geometry.
-TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps python3-torch dcm2niix)
+# openssl: TLS profile tests (s_client); python3-scipy: reference for the resample benchmark.
+TEST_PACKAGES=(dcmtk orthanc dicom3tools python3-pydicom python3-numpy python3-nibabel procps python3-torch dcm2niix openssl python3-scipy)
