@@ -20,18 +20,7 @@ public sealed partial class DicomReader
                 if (src.Position == end) break;
                 if (src.Position > end) throw new DicomFormatException($"an item runs past the end of sequence {tag}", src.Position);
             }
-            if (!src.Ensure(8))
-                throw new DicomFormatException($"data ends inside sequence {tag}", src.Position);
-            var head = src.Peek(8);
-            var itemTag = ReadTag(head, encoding.IsBigEndian);
-            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation)
-            {
-                if (itemLength == UndefinedLength)
-                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
-                src.Advance(8);
-                break;
-            }
+            if (!NextItem(encoding, tag, fragments: false, out var itemTag, out var itemLength)) break;
             if (itemTag != DicomTag.Item)
                 throw new DicomFormatException($"expected an item in sequence {tag} but found {itemTag}", src.Position);
             if (++_itemCount > _options.MaxItems)
@@ -56,6 +45,29 @@ public sealed partial class DicomReader
         _observer.OnEndSequence();
     }
 
+    /// <summary>
+    /// Reads the 8-byte header of the next item of a sequence or fragment list. At the sequence delimiter it consumes
+    /// it and returns false; otherwise it leaves the header unread for the caller to check and advance past.
+    /// </summary>
+    private bool NextItem(DicomEncoding encoding, DicomTag tag, bool fragments, out DicomTag itemTag, out uint itemLength)
+    {
+        var src = _source;
+        if (!src.Ensure(8))
+        {
+            throw new DicomFormatException(fragments
+                ? $"data ends inside the encapsulated value of {tag} (no sequence delimiter)"
+                : $"data ends inside sequence {tag}", src.Position);
+        }
+        var head = src.Peek(8);
+        itemTag = ReadTag(head, encoding.IsBigEndian);
+        itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
+        if (itemTag != DicomTag.SequenceDelimitation) return true;
+        if (itemLength == UndefinedLength)
+            throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
+        src.Advance(8);
+        return false;
+    }
+
     private void ReadFragments(DicomEncoding encoding, DicomTag tag, DicomVR vr)
     {
         var src = _source;
@@ -63,18 +75,7 @@ public sealed partial class DicomReader
         bool first = true;
         while (true)
         {
-            if (!src.Ensure(8))
-                throw new DicomFormatException($"data ends inside the encapsulated value of {tag} (no sequence delimiter)", src.Position);
-            var head = src.Peek(8);
-            var itemTag = ReadTag(head, encoding.IsBigEndian);
-            uint itemLength = ReadUInt32(head[4..], encoding.IsBigEndian);
-            if (itemTag == DicomTag.SequenceDelimitation)
-            {
-                if (itemLength == UndefinedLength)
-                    throw new DicomFormatException($"the sequence delimiter of {tag} has an undefined length", src.Position);
-                src.Advance(8);
-                break;
-            }
+            if (!NextItem(encoding, tag, fragments: true, out var itemTag, out var itemLength)) break;
             if (itemTag != DicomTag.Item)
                 throw new DicomFormatException($"expected a fragment item in {tag} but found {itemTag}", src.Position);
             if (itemLength == UndefinedLength)
