@@ -3,7 +3,8 @@
 //
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 40] [--iterations 50] [--train 24] [--validation 4]
 //       [--validate-every 1] [--work DIR] [--out DIR]      (re-running with the same --work resumes)
-//   dotnet run config/models/abdomen-ct-3d/train.cs -- --evaluate [--matrix 512]   (held-out phantoms, Dice per organ)
+//   dotnet run config/models/abdomen-ct-3d/train.cs -- --evaluate [--matrix 512] [--model DIR]   (held-out Dice per organ)
+//   dotnet run config/models/abdomen-ct-3d/train.cs -- --dimensions 2 --out DIR   (the slice-wise 2D comparison model)
 //
 // Training phantoms use seeds 1..N, validation 1001..1004, evaluation 2001..2004 (never used in training).
 // The package (model.json, weights.dat), report.md and learning-curves.png are written next to this file.
@@ -27,12 +28,14 @@ if (!File.Exists(Path.Combine(here, "train.cs"))) throw new InvalidOperationExce
 
 if (args.Contains("--evaluate")) return await Evaluate();
 // --out writes the package elsewhere (e.g. a smoke run that must not replace the bundled weights).
+int dimensions = IntOption("--dimensions", 3);
+if (dimensions != 3 && !args.Contains("--out")) throw new ArgumentException("--dimensions 2 needs --out: the bundled package is the 3D model");
 var destination = Path.GetFullPath(Option("--out", here));
 Directory.CreateDirectory(destination);
 
 int epochs = IntOption("--epochs", 40), iterations = IntOption("--iterations", 50), trainCount = IntOption("--train", 24);
 int validateEvery = IntOption("--validate-every", 1), validationCount = IntOption("--validation", 4);
-var work = Option("--work", Path.Combine(Path.GetTempPath(), "abdomen-ct-3d-training"));
+var work = Option("--work", Path.Combine(Path.GetTempPath(), $"abdomen-ct-{dimensions}d-training"));
 
 // Coarse phantoms (3 mm pixels, 3-5 mm slices) keep generation and training cheap; the model works at 3x3x4 mm anyway.
 TrainingCase Phantom(int seed)
@@ -45,16 +48,19 @@ TrainingCase Phantom(int seed)
     return new TrainingCase($"phantom_{seed:D4}", p.Image, p.Labels);
 }
 
+// The 2D variant sees one axial slice at a time on the same grid, so the two compare like for like.
 var manifest = new ModelManifest
 {
-    Name = "abdomen-ct-3d",
+    Name = $"abdomen-ct-{dimensions}d",
     Version = "0.1.0",
-    Description = "3D U-Net for liver, spleen, left and right kidney on abdominal CT; trained on synthetic phantoms only (not for clinical use).",
-    Architecture = new ArchitectureSpec { Dimensions = 3, Features = [8, 16, 32, 64] },
+    Description = $"{dimensions}D U-Net for liver, spleen, left and right kidney on abdominal CT; trained on synthetic phantoms only (not for clinical use).",
+    Architecture = dimensions == 3
+        ? new ArchitectureSpec { Dimensions = 3, Features = [8, 16, 32, 64] }
+        : new ArchitectureSpec { Dimensions = 2, Features = [16, 32, 64, 128] },
     Modality = "CT",
     TargetSpacing = [3, 3, 4],
     Normalization = new NormalizationSpec { Scheme = "ct", Window = [-200, 300], Mean = 50, Std = 125 },
-    PatchSize = [64, 64, 32],
+    PatchSize = dimensions == 3 ? [64, 64, 32] : [128, 128, 1],
     Inference = new InferenceSpec { Overlap = 0.5, BatchSize = 2 },
     Weights = new WeightsSpec { File = "weights.dat", Sha256 = new string('0', 64) },
     Labels = AbdomenLabels.All,
@@ -76,7 +82,7 @@ var progress = new Progress<TrainingProgress>(p =>
 });
 var result = await new Trainer(manifest, new TrainingOptions
 {
-    OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = 2, LearningRate = 3e-3, Seed = 1, Device = "auto", ValidateEvery = validateEvery,
+    OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = dimensions == 3 ? 2 : 16, LearningRate = 3e-3, Seed = 1, Device = "auto", ValidateEvery = validateEvery,
 }, progress).TrainAsync(train, validation, CancellationToken.None);
 
 foreach (var f in new[] { "model.json", "weights.dat" }) File.Copy(Path.Combine(result.PackageDirectory, f), Path.Combine(destination, f), overwrite: true);
@@ -88,7 +94,7 @@ return 0;
 async Task<int> Evaluate()
 {
     int matrix = IntOption("--matrix", 512);
-    var package = await ModelPackage.LoadAsync(here, CancellationToken.None);
+    var package = await ModelPackage.LoadAsync(Path.GetFullPath(Option("--model", here)), CancellationToken.None);
     using var gate = new DeviceGate(1);
     using var model = SegmentationModel.Create(package, InferenceDevice.Resolve("auto"), gate);
     Console.WriteLine($"model {package.Manifest.Name} {package.Manifest.Version} sha256 {package.WeightsSha256}");

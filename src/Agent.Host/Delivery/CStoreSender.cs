@@ -15,20 +15,22 @@ public static class CStoreSender
     // Statuses that retrying cannot fix: SOP class not supported, data set does not match SOP class, cannot understand.
     private static readonly HashSet<ushort> Permanent = [0x0122, 0x0124, 0xA900];
 
-    public static async Task<DeliveryOutcome> SendAsync(DestinationOptions destination, DeliveryLease lease, CancellationToken cancellationToken)
+    public static async Task<DeliveryOutcome> SendAsync(DestinationOptions destination, DeliveryLease lease, string? dataFolder, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(lease);
-        if (string.IsNullOrEmpty(lease.FilePath) || !File.Exists(lease.FilePath))
-            return new DeliveryOutcome(false, null, $"output file {lease.FilePath ?? "(none)"} is missing", Permanent: true);
+        // Path.Combine keeps an absolute recorded path as it is.
+        var path = string.IsNullOrEmpty(lease.FilePath) ? null : dataFolder is null ? lease.FilePath : Path.Combine(dataFolder, lease.FilePath);
+        if (path is null || !File.Exists(path))
+            return new DeliveryOutcome(false, null, $"output file {path ?? "(none)"} is missing", Permanent: true);
         CStoreRequest request;
         try
         {
-            request = CStoreRequest.FromFile(lease.FilePath);
+            request = CStoreRequest.FromFile(path);
         }
         catch (DicomFormatException e)
         {
-            return new DeliveryOutcome(false, null, $"output file {lease.FilePath} is not DICOM: {e.Message}", Permanent: true);
+            return new DeliveryOutcome(false, null, $"output file {path} is not DICOM: {e.Message}", Permanent: true);
         }
         var options = new DicomClientOptions
         {

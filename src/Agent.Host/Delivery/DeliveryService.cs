@@ -11,7 +11,7 @@ namespace Agent.Host.Delivery;
 /// workers, each leasing one delivery at a time, with the destination's exponential backoff and attempt limit.
 /// Deliveries naming an unconfigured destination stay queued (and visible) until it is configured.
 /// </summary>
-public sealed partial class DeliveryService(DatabaseAccess database, IOptions<DestinationsOptions> destinations, ILogger<DeliveryService> logger) : BackgroundService
+public sealed partial class DeliveryService(DatabaseAccess database, IOptions<DestinationsOptions> destinations, Configuration.AgentSettings settings, ILogger<DeliveryService> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,7 +20,7 @@ public sealed partial class DeliveryService(DatabaseAccess database, IOptions<De
         {
             LogDestination(logger, name, destination.AeTitle, destination.Host, destination.Port, destination.Concurrency);
             for (int i = 0; i < destination.Concurrency; i++)
-                workers.Add(CreateWorker(database, name, destination, i, logger).RunAsync(stoppingToken));
+                workers.Add(CreateWorker(database.DataSource, name, destination, i, logger, dataFolder: settings.DataFolder).RunAsync(stoppingToken));
         }
         return Task.WhenAll(workers);
     }
@@ -32,7 +32,8 @@ public sealed partial class DeliveryService(DatabaseAccess database, IOptions<De
         return CreateWorker(database.DataSource, name, destination, index, logger);
     }
 
-    public static DeliveryWorker CreateWorker(Npgsql.NpgsqlDataSource dataSource, string name, DestinationOptions destination, int index, ILogger? logger = null, TimeSpan? pollInterval = null)
+    /// <param name="dataFolder">Outputs record their file relative to the data folder (so it can move); null = as recorded.</param>
+    public static DeliveryWorker CreateWorker(Npgsql.NpgsqlDataSource dataSource, string name, DestinationOptions destination, int index, ILogger? logger = null, TimeSpan? pollInterval = null, string? dataFolder = null)
     {
         ArgumentNullException.ThrowIfNull(destination);
         var options = new JobWorkerOptions
@@ -47,7 +48,7 @@ public sealed partial class DeliveryService(DatabaseAccess database, IOptions<De
                 MaxDelay = TimeSpan.FromSeconds(destination.MaxDelaySeconds),
             },
         };
-        return new DeliveryWorker(dataSource, options, (lease, ct) => CStoreSender.SendAsync(destination, lease, ct), logger);
+        return new DeliveryWorker(dataSource, options, (lease, ct) => CStoreSender.SendAsync(destination, lease, dataFolder, ct), logger);
     }
 
     [LoggerMessage(EventId = 6001, Level = LogLevel.Information, Message = "Delivering to {Destination} ({AeTitle}@{Host}:{Port}) with {Concurrency} sender(s)")]

@@ -1,3 +1,4 @@
+using Agent.Host.Configuration;
 using System.Globalization;
 using Agent.Dicom;
 using Agent.Host.Delivery;
@@ -38,7 +39,8 @@ public sealed class DeliveryServiceTests
         await using var agentDb = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { ConnectionString = db.ConnectionString }, null, CancellationToken.None);
         access.Set(agentDb, "test");
         var destinations = new DestinationsOptions { ["orthanc"] = new() { AeTitle = "ORTHANC", Host = "127.0.0.1", Port = orthanc.DicomPort, Concurrency = 2 } };
-        using var service = new DeliveryService(access, Options.Create(destinations), NullLogger<DeliveryService>.Instance);
+        using var service = new DeliveryService(access, Options.Create(destinations),
+            AgentSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), db.Root), NullLogger<DeliveryService>.Instance);
         await service.StartAsync(CancellationToken.None);
         try
         {

@@ -1,5 +1,6 @@
 using Agent.Host.Configuration;
 using Agent.Host.Hosting;
+using Agent.Host.Tests.Delivery;
 using Agent.Host.Tests.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -64,6 +65,70 @@ public sealed class SegmentJobIntegrationTests
             }
             var timings = await ClusterQuery.StringsAsync(connection, "SELECT timings::text FROM jobs WHERE kind = 'segment'");
             Assert.Contains("inference_ms", Assert.Single(timings), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_running_agent_delivers_the_seg_sr_and_key_images_of_a_segmented_series_to_orthanc_in_the_same_study()
+    {
+        using var home = new TempHome();
+        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
+        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny"), "0.2.0");
+        await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), """
+            version: "seg-2"
+            defaults: {quiet_seconds: 1}
+            rules:
+              - name: ct-abdomen
+                match: {Modality: CT, BodyPartExamined: ABDOMEN}
+                actions:
+                  - run: {model: tiny-ct, send_to: [pacs]}
+            """);
+        await using var orthanc = new OrthancProcess(Path.Combine(home.Path, "orthanc"));
+        await orthanc.StartAsync();
+        var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
+        {
+            ["AGENT__Dicom__Port"] = "0",
+            ["AGENT__Dicom__BindAddress"] = "127.0.0.1",
+            ["AGENT__Jobs__PollSeconds"] = "1",
+            ["AGENT__Routing__Device"] = "cpu",
+            ["AGENT__Destinations__pacs__AeTitle"] = "ORTHANC",
+            ["AGENT__Destinations__pacs__Host"] = "127.0.0.1",
+            ["AGENT__Destinations__pacs__Port"] = orthanc.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var settings = AgentSettings.From(configuration, home.Path);
+        using var host = AgentHostFactory.Build(configuration, settings);
+        await host.StartAsync();
+        try
+        {
+            var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
+            var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
+            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+
+            var database = host.Services.GetRequiredService<DatabaseAccess>();
+            await using var connection = await database.DataSource.OpenConnectionAsync();
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            List<string> deliveries;
+            do
+            {
+                await Task.Delay(250);
+                deliveries = await ClusterQuery.StringsAsync(connection, "SELECT d.state || '|' || o.kind || '|' || coalesce(d.last_error, '') FROM deliveries d JOIN outputs o ON o.id = d.output_id");
+            } while (DateTime.UtcNow < deadline && (deliveries.Count < 3 || deliveries.Any(d => d.StartsWith("queued", StringComparison.Ordinal) || d.StartsWith("running", StringComparison.Ordinal))));
+            Assert.All(deliveries, d => Assert.StartsWith("succeeded|", d, StringComparison.Ordinal));
+
+            // Orthanc files them under the source study: the SEG, the SR and the key images sit next to nothing else of ours.
+            var lookup = await orthanc.PostJsonAsync("/tools/lookup", study.StudyUid);
+            var studyId = lookup[0].GetProperty("ID").GetString();
+            var modalities = new List<string>();
+            foreach (var series in (await orthanc.GetJsonAsync($"/studies/{studyId}/series")).EnumerateArray())
+                modalities.Add(series.GetProperty("MainDicomTags").GetProperty("Modality").GetString() ?? "");
+            Assert.Contains("SEG", modalities);
+            Assert.Contains("SR", modalities);
+            Assert.Contains("OT", modalities);
+            Assert.Equal(deliveries.Count, (await orthanc.GetJsonAsync($"/studies/{studyId}/instances")).GetArrayLength());
         }
         finally
         {
