@@ -83,6 +83,7 @@ var progress = new Progress<TrainingProgress>(p =>
 var result = await new Trainer(manifest, new TrainingOptions
 {
     OutputDirectory = work, Epochs = epochs, IterationsPerEpoch = iterations, BatchSize = dimensions == 3 ? 2 : 16, LearningRate = 3e-3, Seed = 1, Device = "auto", ValidateEvery = validateEvery,
+    Mirror = false, ForegroundFraction = 0.5,
 }, progress).TrainAsync(train, validation, CancellationToken.None);
 
 foreach (var f in new[] { "model.json", "weights.dat" }) File.Copy(Path.Combine(result.PackageDirectory, f), Path.Combine(destination, f), overwrite: true);

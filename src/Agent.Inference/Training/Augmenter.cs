@@ -8,7 +8,7 @@ namespace Agent.Inference.Training;
 /// noise. Flipping the X (left-right) axis swaps lateral label pairs (left/right kidney), or the flipped image would
 /// teach that a left kidney lies on the patient's right.
 /// </summary>
-internal sealed class Augmenter(Random rng, int dimensions, long[] lateralSwap)
+internal sealed class Augmenter(Random rng, int dimensions, long[] lateralSwap, bool mirror = true)
 {
     private const double SpatialProbability = 0.3;
     private const double NoiseProbability = 0.3;
@@ -58,9 +58,9 @@ internal sealed class Augmenter(Random rng, int dimensions, long[] lateralSwap)
             var i = img[b];
             var l = lbl[b];
             var axes = new List<long>();
-            if (rng.NextDouble() < 0.5) axes.Add(2);          // X (W): patient left-right
-            if (rng.NextDouble() < 0.5) axes.Add(1);          // Y (H)
-            if (dimensions == 3 && rng.NextDouble() < 0.5) axes.Add(0);
+            if (mirror && rng.NextDouble() < 0.5) axes.Add(2);          // X (W): patient left-right
+            if (mirror && rng.NextDouble() < 0.5) axes.Add(1);          // Y (H)
+            if (mirror && dimensions == 3 && rng.NextDouble() < 0.5) axes.Add(0);
             if (axes.Count > 0)
             {
                 var dims = axes.ToArray();

@@ -82,7 +82,7 @@ public sealed class Trainer
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
             var sampler = new PatchSampler(train, patch, options.ForegroundFraction, rng);
-            var augmenter = new Augmenter(rng, netOptions.Dimensions, swap);
+            var augmenter = new Augmenter(rng, netOptions.Dimensions, swap, options.Mirror);
             net.train();
             double lossSum = 0;
             for (int it = 1; it <= options.IterationsPerEpoch; it++)

@@ -18,6 +18,12 @@ public sealed record TrainingOptions
     public double ForegroundFraction { get; init; } = 1.0 / 3;
     public bool Augment { get; init; } = true;
 
+    /// <summary>
+    /// Random flips in augmentation (X flips swap left/right labels). Off for anatomy with a fixed layout in canonical
+    /// orientation (liver right, spleen left): a flipped body teaches nothing and makes left/right a guess from context.
+    /// </summary>
+    public bool Mirror { get; init; } = true;
+
     /// <summary>Continue from the last checkpoint in <see cref="OutputDirectory"/> when there is one.</summary>
     public bool Resume { get; init; } = true;
     public int Seed { get; init; } = 1;
