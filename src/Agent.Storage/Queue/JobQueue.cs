@@ -131,7 +131,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
 
     /// <summary>
     /// Marks the job succeeded and, in the same transaction, records <see cref="JobOutcome.Outputs"/> and queues their
-    /// deliveries. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
+    /// deliveries, and queues the instances of <see cref="JobOutcome.Forwards"/>. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
     /// Outputs and deliveries therefore exist exactly when the job succeeded, once: an attempt that crashed or lost its
     /// lease records nothing (files it wrote are orphans), and a crash before the commit leaves the job to run again.
     /// </summary>
@@ -167,6 +167,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 await DeliveryOutbox.EnqueueAsync(conn, tx, outputId, destination, lease.Priority, produced.DeliveryMaxAttempts, cancellationToken)
                     .ConfigureAwait(false);
             }
+        }
+
+        foreach (var forward in outcome.Forwards)
+        {
+            await DeliveryOutbox.EnqueueSeriesAsync(conn, tx, forward.SeriesId, forward.Destination, lease.Priority, forward.DeliveryMaxAttempts, lease.Id, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
