@@ -1,5 +1,8 @@
 using Agent.Host.Cli;
+using Agent.Host.Configuration;
+using Agent.Host.Hosting;
 using Agent.Host.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Host.Tests.Routing;
@@ -128,5 +131,24 @@ public sealed class RuleDestinationTests
 
         Assert.True(code == ExitCodes.Ok, error.ToString());
         Assert.Contains("mr (line 7, priority 0): forward to ARCHIVE, PACS", output.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("PACS", "s1")]
+    [InlineData("NOWHERE", "none")]
+    public void At_start_up_the_agent_loads_rules_only_when_every_destination_they_name_is_configured(string destination, string versionInForce)
+    {
+        using var home = new TempHome();
+        Directory.CreateDirectory(Path.Combine(home.Path, "config"));
+        File.WriteAllText(Path.Combine(home.Path, "config", "rules.yaml"),
+            $"version: \"s1\"\nrules:\n  - name: ct\n    match: {{Modality: CT}}\n    actions: [forward: [{destination}]]\n");
+        var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
+        {
+            ["AGENT__Destinations__PACS__AeTitle"] = "PACS", ["AGENT__Destinations__PACS__Host"] = "127.0.0.1",
+        });
+
+        using var host = AgentHostFactory.Build(configuration, AgentSettings.From(configuration, home.Path));
+
+        Assert.Equal(versionInForce, host.Services.GetRequiredService<RulesProvider>().Current.Version);
     }
 }
