@@ -30,3 +30,15 @@ FROM deliveries d
 JOIN instances i  ON i.id = d.instance_id
 JOIN series s     ON s.id = i.series_id
 JOIN studies st   ON st.id = s.study_id;
+
+-- A forwarded series queues hundreds of deliveries in one transaction (and a failed batch requeues them in one
+-- statement): notify once per transaction, not once per row, so idle senders wake once instead of once per instance.
+-- PostgreSQL folds identical notifications (same channel and payload) of one transaction into one.
+CREATE FUNCTION notify_work_queued_once() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify(TG_ARGV[0], '');
+    RETURN NULL;
+END $$;
+DROP TRIGGER deliveries_notify ON deliveries;
+CREATE TRIGGER deliveries_notify AFTER INSERT OR UPDATE OF state ON deliveries
+    FOR EACH ROW WHEN (NEW.state = 'queued') EXECUTE FUNCTION notify_work_queued_once('agent_deliveries');

@@ -12,7 +12,7 @@ namespace Agent.Storage.Queue;
 /// </summary>
 public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
 {
-    /// <summary>LISTEN channel notified (payload: delivery id) when a delivery becomes queued.</summary>
+    /// <summary>LISTEN channel notified (once per transaction, empty payload) when deliveries become queued.</summary>
     public const string NotificationChannel = "agent_deliveries";
 
     // Expired leases go back to the queue (or fail on their last attempt) and leave an attempt row behind.

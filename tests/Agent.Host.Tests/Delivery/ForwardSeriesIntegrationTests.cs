@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using Agent.Host.Configuration;
 using Agent.Host.Hosting;
 using Agent.Host.Tests.Routing;
@@ -8,21 +9,31 @@ using Npgsql;
 namespace Agent.Host.Tests.Delivery;
 
 /// <summary>storescu -> the running agent -> rule <c>forward</c> -> DCMTK storescp, through the delivery outbox.</summary>
-public sealed class ForwardSeriesIntegrationTests
+public sealed class ForwardSeriesIntegrationTests(ITestOutputHelper output)
 {
     private const string Rules = """
         version: "fwd-1"
         defaults: {quiet_seconds: 1}
         rules:
           - name: ct-to-store
-            match: {Modality: CT, BodyPartExamined: ABDOMEN}
+            match: {Modality: CT}
             actions: [forward: [STORE]]
         """;
 
-    private static async Task<(TempHome Home, IHost Host, string[] Files)> StartAgentAsync(int storePort)
+    // The series to send: the phantom CT of ThreeSeriesStudy, or that many small CT instances.
+    private static async Task<(TempHome Home, IHost Host, string[] Files)> StartAgentAsync(int storePort, int? smallInstances = null)
     {
         var home = new TempHome();
-        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
+        string[] files;
+        if (smallInstances is { } n)
+        {
+            files = [.. TestInstances.WriteSeries(Path.Combine(home.Path, "send"), n)];
+        }
+        else
+        {
+            var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
+            files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
+        }
         Directory.CreateDirectory(Path.Combine(home.Path, "config"));
         await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), Rules);
         var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
@@ -40,7 +51,7 @@ public sealed class ForwardSeriesIntegrationTests
         });
         var host = AgentHostFactory.Build(configuration, AgentSettings.From(configuration, home.Path));
         await host.StartAsync();
-        return (home, host, Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm"));
+        return (home, host, files);
     }
 
     private static async Task SendAsync(IHost host, string[] files)
@@ -128,6 +139,37 @@ public sealed class ForwardSeriesIntegrationTests
                 Assert.Equal(files.Length, Count(log, "I: Received Store Request"));
                 Assert.Equal(1, Count(log, "I: Association Acknowledged"));
                 Assert.Equal(files.Length, Directory.GetFiles(receiver.Folder).Length);
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_500_instance_series_is_forwarded_over_one_association_not_500()
+    {
+        var port = DcmtkStorescp.FreePort();
+        var (home, host, files) = await StartAgentAsync(port, smallInstances: 500);
+        using (home)
+        using (host)
+        {
+            await using var receiver = await DcmtkStorescp.StartAsync(Path.Combine(home.Path, "received"), port: port);
+            try
+            {
+                await SendAsync(host, files);
+                var database = host.Services.GetRequiredService<DatabaseAccess>();
+                await using var connection = await database.DataSource.OpenConnectionAsync();
+
+                Assert.Equal(500, await WaitForAsync(connection, "SELECT count(*)::text FROM deliveries WHERE state = 'succeeded'", 500));
+
+                var log = receiver.Log;
+                Assert.Equal(1, Count(log, "I: Association Acknowledged"));
+                Assert.Equal(500, Count(log, "I: Received Store Request"));
+                var seconds = await ClusterQuery.StringsAsync(connection,
+                    "SELECT round(extract(epoch FROM (SELECT max(finished_at) FROM deliveries) - (SELECT finished_at FROM jobs WHERE kind = 'forward-series'))::numeric, 2)::text");
+                output.WriteLine($"500 instances forwarded {seconds[0]} s after the forward job finished");
             }
             finally
             {
