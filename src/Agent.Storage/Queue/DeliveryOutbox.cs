@@ -32,6 +32,23 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         FROM x JOIN u ON u.id = x.id
         """;
 
+    // A failed attempt of the leased rows matching filter (one item, or the open items of a batch): queued again after the
+    // backoff, or failed when permanent or out of attempts, with one delivery_attempts row each; then select from u.
+    private static string FailSql(string filter, string select) => $"""
+        WITH u AS (
+            UPDATE deliveries SET
+                   state = CASE WHEN @permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
+                   finished_at = CASE WHEN @permanent OR attempts >= max_attempts THEN now() END,
+                   next_attempt_at = now() + @delaySeconds * interval '1 second',
+                   last_error = @error, last_dimse_status = @dimseStatus, {LeaseSql.ClearLease}
+            WHERE {filter} AND state = 'running'
+            RETURNING id, attempts, attempt_started_at, state, next_attempt_at),
+        ins AS (
+            INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status, error)
+            SELECT id, attempts, @Owner, COALESCE(attempt_started_at, now()), false, @dimseStatus, @error FROM u)
+        {select}
+        """;
+
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     private readonly LeasedTable _leases = new(dataSource, "deliveries", ReclaimSql);
 
@@ -173,20 +190,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(policy);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteScalarAsync<int>(new CommandDefinition(
-            $"""
-            WITH u AS (
-                UPDATE deliveries SET
-                       state = CASE WHEN @permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-                       finished_at = CASE WHEN @permanent OR attempts >= max_attempts THEN now() END,
-                       next_attempt_at = now() + @delaySeconds * interval '1 second',
-                       last_error = @error, last_dimse_status = @dimseStatus, {LeaseSql.ClearLease}
-                WHERE lease_token = @Token AND state = 'running'
-                RETURNING id, attempts, attempt_started_at),
-            ins AS (
-                INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status, error)
-                SELECT id, attempts, @Owner, COALESCE(attempt_started_at, now()), false, @dimseStatus, @error FROM u)
-            SELECT count(*)::int FROM u
-            """,
+            FailSql("lease_token = @Token", "SELECT count(*)::int FROM u"),
             new
             {
                 batch.Token,
@@ -212,27 +216,6 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
             new { batch.Token },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return n > 0;
-    }
-
-    /// <summary>Heartbeat. False: the lease is lost; stop sending.</summary>
-    public async Task<bool> RenewAsync(DeliveryLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var expires = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            """
-            UPDATE deliveries SET lease_expires_at = now() + @leaseSeconds * interval '1 second'
-            WHERE id = @Id AND lease_token = @Token AND state = 'running' RETURNING lease_expires_at
-            """,
-            new { lease.Id, lease.Token, leaseSeconds = leaseDuration.TotalSeconds },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (expires is { } e)
-        {
-            lease.LeaseExpiresAt = e;
-            return true;
-        }
-
-        return false;
     }
 
     /// <summary>Records a successful C-STORE (with its DIMSE status, e.g. 0x0000 or a warning). False: lease lost.</summary>
@@ -266,20 +249,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(policy);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var row = await conn.QuerySingleOrDefaultAsync<(string State, DateTime NextAttemptAt)?>(new CommandDefinition(
-            $"""
-            WITH u AS (
-                UPDATE deliveries SET
-                       state = CASE WHEN @permanent OR attempts >= max_attempts THEN 'failed' ELSE 'queued' END,
-                       finished_at = CASE WHEN @permanent OR attempts >= max_attempts THEN now() END,
-                       next_attempt_at = now() + @delaySeconds * interval '1 second',
-                       last_error = @error, last_dimse_status = @dimseStatus, {LeaseSql.ClearLease}
-                WHERE id = @Id AND lease_token = @Token AND state = 'running'
-                RETURNING id, attempts, attempt_started_at, state, next_attempt_at),
-            ins AS (
-                INSERT INTO delivery_attempts (delivery_id, attempt, lease_owner, started_at, succeeded, dimse_status, error)
-                SELECT id, attempts, @Owner, COALESCE(attempt_started_at, now()), false, @dimseStatus, @error FROM u)
-            SELECT state, next_attempt_at FROM u
-            """,
+            FailSql("id = @Id AND lease_token = @Token", "SELECT state, next_attempt_at FROM u"),
             new
             {
                 lease.Id,
@@ -294,21 +264,6 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         return row is { } r
             ? new FailResult(true, r.State, r.State == WorkState.Queued ? r.NextAttemptAt : null)
             : new FailResult(false, null, null);
-    }
-
-    /// <summary>Gives a delivery back unfinished without using up an attempt (graceful shutdown). False: lease lost.</summary>
-    public async Task<bool> ReleaseAsync(DeliveryLease lease, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {LeaseSql.ClearLease}
-            WHERE id = @Id AND lease_token = @Token AND state = 'running'
-            """,
-            new { lease.Id, lease.Token },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
     }
 
     /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
