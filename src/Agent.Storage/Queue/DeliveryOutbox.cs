@@ -52,6 +52,9 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     private readonly LeasedTable _leases = new(dataSource, "deliveries", ReclaimSql);
 
+    // The rows of a batch's lease: all its items still running under its token.
+    private const string BatchFilter = "lease_token = @Token";
+
     /// <summary>Queues delivery of an output to a destination; idempotent per (output, destination).</summary>
     public async Task<EnqueueResult> EnqueueAsync(long outputId, string destination, int priority, int maxAttempts, CancellationToken cancellationToken)
     {
@@ -65,27 +68,18 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     {
         ArgumentException.ThrowIfNullOrEmpty(destination);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAttempts, 1);
-        for (var i = 0; i < 3; i++)
-        {
-            var row = await conn.QuerySingleOrDefaultAsync<(long Id, bool Created)?>(new CommandDefinition(
-                """
-                WITH ins AS (
-                    INSERT INTO deliveries (output_id, destination, priority, max_attempts) VALUES (@outputId, @destination, @priority, @maxAttempts)
-                    ON CONFLICT (output_id, destination) DO NOTHING RETURNING id)
-                SELECT id, true FROM ins
-                UNION ALL SELECT id, false FROM deliveries WHERE output_id = @outputId AND destination = @destination
-                LIMIT 1
-                """,
-                new { outputId, destination, priority, maxAttempts },
-                tx,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (row is { } r)
-            {
-                return new EnqueueResult(r.Id, r.Created);
-            }
-        }
-
-        throw new StorageConflictException($"Delivery of output {outputId} to {destination} could not be queued");
+        return await LeasedTable.InsertOrFindAsync(conn, tx,
+            """
+            WITH ins AS (
+                INSERT INTO deliveries (output_id, destination, priority, max_attempts) VALUES (@outputId, @destination, @priority, @maxAttempts)
+                ON CONFLICT (output_id, destination) DO NOTHING RETURNING id)
+            SELECT id, true FROM ins
+            UNION ALL SELECT id, false FROM deliveries WHERE output_id = @outputId AND destination = @destination
+            LIMIT 1
+            """,
+            new { outputId, destination, priority, maxAttempts },
+            $"Delivery of output {outputId} to {destination}",
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -159,19 +153,9 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     public async Task<bool> RenewAsync(DeliveryBatch batch, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var expires = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            """
-            WITH u AS (
-                UPDATE deliveries SET lease_expires_at = now() + @leaseSeconds * interval '1 second'
-                WHERE lease_token = @Token AND state = 'running' RETURNING lease_expires_at)
-            SELECT min(lease_expires_at) FROM u
-            """,
-            new { batch.Token, leaseSeconds = leaseDuration.TotalSeconds },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (expires is { } e)
+        if (await _leases.RenewAsync(BatchFilter, new { batch.Token }, leaseDuration, cancellationToken).ConfigureAwait(false) is { } expires)
         {
-            batch.LeaseExpiresAt = e;
+            batch.LeaseExpiresAt = expires;
             return true;
         }
 
@@ -190,7 +174,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
         ArgumentNullException.ThrowIfNull(policy);
         await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await conn.ExecuteScalarAsync<int>(new CommandDefinition(
-            FailSql("lease_token = @Token", "SELECT count(*)::int FROM u"),
+            FailSql(BatchFilter, "SELECT count(*)::int FROM u"),
             new
             {
                 batch.Token,
@@ -207,15 +191,7 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     public async Task<bool> ReleaseAsync(DeliveryBatch batch, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE deliveries SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {LeaseSql.ClearLease}
-            WHERE lease_token = @Token AND state = 'running'
-            """,
-            new { batch.Token },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n > 0;
+        return await _leases.ReleaseAsync(BatchFilter, new { batch.Token }, cancellationToken).ConfigureAwait(false) > 0;
     }
 
     /// <summary>Records a successful C-STORE (with its DIMSE status, e.g. 0x0000 or a warning). False: lease lost.</summary>
@@ -267,18 +243,8 @@ public sealed class DeliveryOutbox(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Time until the next queued delivery falls due or a lease expires (null: nothing pending).</summary>
-    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
-            """
-            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
-            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM deliveries WHERE state = 'queued'),
-                               (SELECT min(lease_expires_at) FROM deliveries WHERE state = 'running')) AS due) d
-            """,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
-    }
+    public Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+        => _leases.TimeUntilNextDueAsync(cancellationToken);
 
     /// <summary>Cancels a queued or running delivery. False if already finished.</summary>
     public Task<bool> CancelAsync(long deliveryId, string? reason, CancellationToken cancellationToken)

@@ -64,14 +64,7 @@ public sealed partial class DeliveryWorker
                 if (failed > 0) LogBatchFailed(log, options.Name, failed, batch.Destination, rest.Error ?? "not sent");
             },
             batch => batch.Items[0].Id);
-        _loop = new LeaseLoop<DeliveryBatch, DeliveryOutcome?>(
-            dataSource,
-            ops,
-            (batch, ct) => SendAsync(outbox, options, log, sender, batch, ct),
-            options.Name,
-            options.RenewEvery ?? options.LeaseDuration / 3,
-            options.PollInterval,
-            log);
+        _loop = new LeaseLoop<DeliveryBatch, DeliveryOutcome?>(dataSource, options, ops, (batch, ct) => SendAsync(outbox, options, log, sender, batch, ct), log);
     }
 
     /// <summary>A sender of one delivery at a time (each item of a batch in turn), for tests and simple senders.</summary>
