@@ -8,10 +8,12 @@ namespace Agent.Host.Tests;
 public sealed class DcmtkStorescp : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly List<string> _log;
 
-    private DcmtkStorescp(Process process, int port, string folder)
+    private DcmtkStorescp(Process process, int port, string folder, List<string> log)
     {
         _process = process;
+        _log = log;
         Port = port;
         Folder = folder;
     }
@@ -19,20 +21,41 @@ public sealed class DcmtkStorescp : IAsyncDisposable
     public int Port { get; }
     public string Folder { get; }
 
-    public static async Task<DcmtkStorescp> StartAsync(string folder, string aeTitle = "STORESCP")
+    /// <summary>Its verbose (<c>-v</c>) output so far, e.g. one "Association Received" line per association.</summary>
+    public IReadOnlyList<string> Log
     {
-        Directory.CreateDirectory(folder);
-        // storescp cannot report an ephemeral port: take a free one from the OS and hand it over.
+        get { lock (_log) return [.. _log]; }
+    }
+
+    /// <summary>A loopback port that was free a moment ago (storescp cannot report an ephemeral port).</summary>
+    public static int FreePort()
+    {
         var probe = new TcpListener(IPAddress.Loopback, 0);
         probe.Start();
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
-        var info = new ProcessStartInfo("storescp", ["-aet", aeTitle, "-od", folder, port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        return port;
+    }
+
+    /// <param name="folder">Where received files go.</param>
+    /// <param name="aeTitle">Its AE title.</param>
+    /// <param name="port">A given port (e.g. to restart a peer where it was); default a free one.</param>
+    public static async Task<DcmtkStorescp> StartAsync(string folder, string aeTitle = "STORESCP", int? port = null)
+    {
+        Directory.CreateDirectory(folder);
+        port ??= FreePort();
+        var info = new ProcessStartInfo("storescp", ["-v", "-aet", aeTitle, "-od", folder, port.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
         info.Environment["TCP_NODELAY"] = "1";
-        var process = Process.Start(info)!;
+        var process = new Process { StartInfo = info };
+        var log = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.Add(line); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (log) log.Add(line); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         // Ready when it accepts TCP connections.
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (true)
@@ -40,7 +63,7 @@ public sealed class DcmtkStorescp : IAsyncDisposable
             using var client = new TcpClient();
             try
             {
-                await client.ConnectAsync(IPAddress.Loopback, port);
+                await client.ConnectAsync(IPAddress.Loopback, port.Value);
                 break;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline && !process.HasExited)
@@ -48,7 +71,7 @@ public sealed class DcmtkStorescp : IAsyncDisposable
                 await Task.Delay(50);
             }
         }
-        return new DcmtkStorescp(process, port, folder);
+        return new DcmtkStorescp(process, port.Value, folder, log);
     }
 
     public async ValueTask DisposeAsync()

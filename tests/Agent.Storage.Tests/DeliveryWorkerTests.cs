@@ -21,7 +21,7 @@ public sealed class DeliveryWorkerTests(PostgresFixture pg) : DatabaseTestBase(p
     }
 
     private DeliveryWorker Sender(Func<DeliveryLease, CancellationToken, Task<DeliveryOutcome>> send, TimeSpan? poll = null) =>
-        new(DataSource, new JobWorkerOptions { Name = "sender", RetryPolicy = Immediate, PollInterval = poll ?? TimeSpan.FromSeconds(1) }, send);
+        new(DataSource, new JobWorkerOptions { Name = "sender", RetryPolicy = Immediate, PollInterval = poll ?? TimeSpan.FromSeconds(1) }, DeliveryWorker.OneByOne(send));
 
     [Fact]
     public async Task A_refused_store_is_retried_and_each_attempt_is_recorded_with_its_dimse_status()

@@ -18,7 +18,7 @@ public static class CliApp
         root.Subcommands.Add(DumpCommand.Create(context));
         root.Subcommands.Add(PhantomCommand.Create(context));
         root.Subcommands.Add(SegmentCommand.Create(context));
-        root.Subcommands.Add(RulesCommand.Create(context));
+        root.Subcommands.Add(RulesCommand.Create(context, config));
         root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(ConfigCommand.Create(context, config));
         return root;

@@ -2,33 +2,38 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using Agent.Dicom;
+using Agent.Host.Configuration;
+using Agent.Host.Delivery;
 using Agent.Host.Routing;
 
 namespace Agent.Host.Cli;
 
 /// <summary>
-/// <c>agent rules check FILE</c> and <c>agent rules test --rules FILE PATH</c>: validate a rules file, and show for the
+/// <c>agent rules check FILE</c> and <c>agent rules test --rules FILE PATH</c>: validate a rules file (including that
+/// every <c>send_to</c>/<c>forward</c> names a destination of the configuration, as <c>serve</c> does), and show for the
 /// series under PATH which rule fires and why the others do not. A dry run: nothing is queued, sent or recorded.
 /// </summary>
 internal static class RulesCommand
 {
-    public static Command Create(CliContext context)
+    public static Command Create(CliContext context, Option<FileInfo?> configOption)
     {
         var command = new Command("rules", "Validate routing rules and try them on DICOM files (dry run)");
-        command.Subcommands.Add(Check(context));
-        command.Subcommands.Add(Test(context));
+        command.Subcommands.Add(Check(context, configOption));
+        command.Subcommands.Add(Test(context, configOption));
         return command;
     }
 
-    private static Command Check(CliContext context)
+    private static Command Check(CliContext context, Option<FileInfo?> configOption)
     {
         var file = new Argument<FileInfo>("file") { Description = "Rules file (YAML)" };
-        var check = new Command("check", "Validate a rules file; every error is printed as file:line:column: reason") { file };
+        var check = new Command("check", "Validate a rules file against the configuration's destinations; every error is printed as file:line:column: reason") { file };
         check.SetAction(async (parse, ct) =>
         {
-            var rules = await LoadAsync(context, parse.GetRequiredValue(file).FullName).ConfigureAwait(false);
+            var (rules, destinations) = await LoadAsync(context, parse.GetValue(configOption), parse.GetRequiredValue(file).FullName, ct).ConfigureAwait(false);
             if (rules is null) return ExitCodes.Failure;
             await context.Out.WriteLineAsync(Header(rules)).ConfigureAwait(false);
+            await context.Out.WriteLineAsync("destinations (Agent:Destinations): " + (destinations.Count == 0 ? "none configured" : string.Join(", ", destinations.Order(StringComparer.Ordinal))))
+                .ConfigureAwait(false);
             foreach (var rule in rules.Rules)
                 await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {rule.Name} (line {rule.Line}, priority {rule.Priority}{(rule.Fallback ? ", fallback" : "")}): {Actions(rule)}")).ConfigureAwait(false);
             return ExitCodes.Ok;
@@ -36,7 +41,7 @@ internal static class RulesCommand
         return check;
     }
 
-    private static Command Test(CliContext context)
+    private static Command Test(CliContext context, Option<FileInfo?> configOption)
     {
         var rulesOption = new Option<FileInfo>("--rules") { Description = "Rules file (YAML)", Required = true };
         var path = new Argument<string>("path") { Description = "A DICOM file or a folder (searched recursively)" };
@@ -47,7 +52,7 @@ internal static class RulesCommand
         var test = new Command("test", "Show which rule fires for each series under PATH and why the others do not") { rulesOption, path, calling, called, source, at };
         test.SetAction(async (parse, ct) =>
         {
-            var rules = await LoadAsync(context, parse.GetRequiredValue(rulesOption).FullName).ConfigureAwait(false);
+            var (rules, _) = await LoadAsync(context, parse.GetValue(configOption), parse.GetRequiredValue(rulesOption).FullName, ct).ConfigureAwait(false);
             if (rules is null) return ExitCodes.Failure;
             IPAddress? address = null;
             if (parse.GetValue(source) is { } s && !IPAddress.TryParse(s, out address))
@@ -96,22 +101,26 @@ internal static class RulesCommand
         return test;
     }
 
-    private static async Task<RuleSet?> LoadAsync(CliContext context, string path)
+    private static async Task<(RuleSet? Rules, IReadOnlyList<string> Destinations)> LoadAsync(
+        CliContext context, FileInfo? configFile, string path, CancellationToken cancellationToken)
     {
+        var loaded = await LoadedConfiguration.LoadAsync(context, configFile, cancellationToken).ConfigureAwait(false);
+        if (loaded is null) return (null, []);
+        var destinations = AgentOptionsRegistration.Bind<DestinationsOptions>(loaded.Configuration, DestinationsOptions.Section).Keys.ToList();
         try
         {
-            return RuleParser.Load(path);
+            return (RuleParser.Load(path, destinations), destinations);
         }
         catch (RulesFileException e)
         {
             foreach (var error in e.Errors) await context.Error.WriteLineAsync(error.ToString()).ConfigureAwait(false);
             await context.Error.WriteLineAsync($"agent rules: {path}: {e.Errors.Count} error(s); rules not loaded").ConfigureAwait(false);
-            return null;
+            return (null, destinations);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             await context.Error.WriteLineAsync($"agent rules: {path}: {e.Message}").ConfigureAwait(false);
-            return null;
+            return (null, destinations);
         }
     }
 

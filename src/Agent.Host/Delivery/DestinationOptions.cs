@@ -18,6 +18,9 @@ public sealed class DestinationOptions
     public int BaseDelaySeconds { get; set; } = 30;
     public int MaxDelaySeconds { get; set; } = 3600;
     public int ConnectTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Deliveries due together (e.g. a forwarded series) sent over one association at most.</summary>
+    public int MaxInstancesPerAssociation { get; set; } = 1000;
 }
 
 /// <summary>Every configured destination by name (<c>Agent:Destinations</c>).</summary>

@@ -21,6 +21,7 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
             if (d.BaseDelaySeconds is < 0 or > 86400) errors.Add($"{path}:BaseDelaySeconds: must be 0-86400");
             if (d.MaxDelaySeconds < d.BaseDelaySeconds || d.MaxDelaySeconds > 86400) errors.Add($"{path}:MaxDelaySeconds: must be BaseDelaySeconds-86400");
             if (d.ConnectTimeoutSeconds is < 1 or > 600) errors.Add($"{path}:ConnectTimeoutSeconds: must be 1-600");
+            if (d.MaxInstancesPerAssociation is < 1 or > 100_000) errors.Add($"{path}:MaxInstancesPerAssociation: must be 1-100000");
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -2,6 +2,7 @@ using Agent.Host.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Agent.Host.Routing;
 
@@ -15,6 +16,7 @@ public static class RoutingRegistration
         services.AddSingleton<SeriesArrivals>();
         services.AddSingleton<Jobs.IJobHandler, Pipelines.SegmentSeriesJob>();
         services.AddSingleton<Jobs.IJobHandler>(_ => new Pipelines.NotifyJob(new HttpClient()));
+        services.AddSingleton<Jobs.IJobHandler, Pipelines.ForwardSeriesJob>();
         if (!options.Enabled) return services;
         var path = Path.IsPathRooted(options.RulesFile) ? options.RulesFile : Path.Combine(settings.Home, options.RulesFile);
         if (!File.Exists(path))
@@ -23,7 +25,8 @@ public static class RoutingRegistration
             var shipped = Path.Combine(AppContext.BaseDirectory, "config", "rules.yaml");
             if (File.Exists(shipped)) path = shipped;
         }
-        services.AddSingleton(sp => new RulesProvider(path, sp.GetRequiredService<ILogger<RulesProvider>>()));
+        services.AddSingleton(sp => new RulesProvider(path, sp.GetRequiredService<ILogger<RulesProvider>>(),
+            sp.GetRequiredService<IOptions<Delivery.DestinationsOptions>>().Value.Keys.ToList()));
         services.AddSingleton<SeriesRouter>();
         services.AddSingleton<SeriesCompletionService>();
         services.AddHostedService(sp => sp.GetRequiredService<SeriesCompletionService>());

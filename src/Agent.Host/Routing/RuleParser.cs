@@ -12,7 +12,8 @@ namespace Agent.Host.Routing;
 /// <summary>
 /// Reads <c>config/rules.yaml</c> into a <see cref="RuleSet"/>. Strict on purpose: an unknown key, a misspelt DICOM
 /// keyword, a bad regex or CIDR is an error with file:line, never silently a rule that matches nothing. All errors
-/// of a file are collected, not just the first.
+/// of a file are collected, not just the first. Given the configured destination names, a <c>send_to</c> or
+/// <c>forward</c> naming any other is an error too (it would queue deliveries that nothing ever sends).
 /// </summary>
 public static class RuleParser
 {
@@ -23,18 +24,23 @@ public static class RuleParser
     private static readonly string[] CompletionKeys = ["quiet_seconds", "expected_count", "on_rearrival", "level"];
     private static readonly string[] OperatorKeys = ["equals", "one_of", "regex", "range", "min", "max", "exists", "missing", "contains", "cidr"];
 
-    public static RuleSet Load(string path)
+    /// <param name="path">The rules file.</param>
+    /// <param name="destinations">Configured destination names (<c>Agent:Destinations</c>); null: not checked.</param>
+    public static RuleSet Load(string path, IReadOnlyCollection<string>? destinations = null)
     {
         var info = new FileInfo(path);
         if (!info.Exists) throw new RulesFileException([new RuleError(path, 0, 0, "file not found")]);
         if (info.Length > MaxFileBytes) throw new RulesFileException([new RuleError(path, 0, 0, $"file is larger than {MaxFileBytes} bytes")]);
-        return Parse(File.ReadAllText(path), path);
+        return Parse(File.ReadAllText(path), path, destinations);
     }
 
-    public static RuleSet Parse(string text, string fileName)
+    /// <param name="text">YAML.</param>
+    /// <param name="fileName">Named in errors.</param>
+    /// <param name="destinations">Configured destination names (<c>Agent:Destinations</c>); null: not checked.</param>
+    public static RuleSet Parse(string text, string fileName, IReadOnlyCollection<string>? destinations = null)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var ctx = new Context(fileName);
+        var ctx = new Context(fileName, destinations);
         var stream = new YamlStream();
         var parser = new Parser(new StringReader(text));
         try
@@ -100,9 +106,29 @@ public static class RuleParser
 
     private static YamlNode? Get(YamlMappingNode map, string key) => map.Children.TryGetValue(new YamlScalarNode(key), out var n) ? n : null;
 
-    private sealed class Context(string file)
+    private sealed class Context(string file, IReadOnlyCollection<string>? destinations)
     {
         public List<RuleError> Errors { get; } = [];
+
+        // Names must match a configured destination exactly: the outbox and its senders compare them as written.
+        private void CheckDestinations(YamlNode value, string action)
+        {
+            if (destinations is null) return;
+            var items = value is YamlSequenceNode seq ? seq.Children : (IEnumerable<YamlNode>)[value];
+            foreach (var item in items)
+            {
+                if (item is not YamlScalarNode { Value: { Length: > 0 } name } || destinations.Contains(name, StringComparer.Ordinal)) continue;
+                if (destinations.Count == 0)
+                {
+                    Error(item, $"{action}: unknown destination '{name}': no destinations are configured; add one under Agent:Destinations:{name} " +
+                                "(AeTitle, Host, Port) in config/appsettings.json or the --config file");
+                    continue;
+                }
+                var hint = destinations.FirstOrDefault(d => string.Equals(d, name, StringComparison.OrdinalIgnoreCase));
+                Error(item, $"{action}: unknown destination '{name}'" + (hint is null ? "" : $" (did you mean {hint}? names are case-sensitive)") +
+                            $"; configured under Agent:Destinations: {string.Join(", ", destinations.Order(StringComparer.Ordinal))}");
+            }
+        }
 
         public void Error(YamlNode node, string reason) => Errors.Add(new RuleError(file, (int)node.Start.Line, (int)node.Start.Column, reason));
 
@@ -266,9 +292,10 @@ public static class RuleParser
                         if (Run(value) is { } run) result.Add(run);
                         break;
                     case "forward":
-                        var destinations = Strings(value, "forward destination");
-                        if (destinations.Count == 0 || destinations.Any(string.IsNullOrWhiteSpace)) Error(value, "forward needs one or more destination names");
-                        else result.Add(new ForwardAction(line, destinations));
+                        var targets = Strings(value, "forward destination");
+                        if (targets.Count == 0 || targets.Any(string.IsNullOrWhiteSpace)) Error(value, "forward needs one or more destination names");
+                        else result.Add(new ForwardAction(line, targets));
+                        CheckDestinations(value, "forward");
                         break;
                     case "notify":
                         var url = Scalar(value, "notify URL");
@@ -301,6 +328,7 @@ public static class RuleParser
                 {
                     sendTo = Strings(st, "send_to");
                     if (sendTo.Count == 0 || sendTo.Any(string.IsNullOrWhiteSpace)) Error(st, "send_to needs one or more destination names");
+                    CheckDestinations(st, "send_to");
                 }
                 spec = Get(map, "model") is { } m ? Scalar(m, "model") : null;
                 if (Get(map, "pipeline") is { } p && Scalar(p, "pipeline") is { } ps) pipeline = ps;

@@ -4,21 +4,27 @@ namespace Agent.Host.Routing;
 
 /// <summary>
 /// The current rules. Loaded at start and again whenever the file changes; a file that does not validate is
-/// reported (every error with file:line) and the last good rules stay in force.
+/// reported (every error with file:line) and the last good rules stay in force. Destination names in the rules are
+/// checked against the configured ones (<c>Agent:Destinations</c>) when they are given.
 /// </summary>
 public sealed partial class RulesProvider : IDisposable
 {
     private readonly string _path;
     private readonly ILogger _logger;
+    private readonly IReadOnlyCollection<string>? _destinations;
     private readonly FileSystemWatcher? _watcher;
     private readonly Lock _gate = new();
     private Timer? _debounce;
     private volatile RuleSet _current;
 
-    public RulesProvider(string path, ILogger<RulesProvider> logger)
+    /// <param name="path">The rules file.</param>
+    /// <param name="logger">Reports loads and rejected files.</param>
+    /// <param name="destinations">Configured destination names; null: not checked.</param>
+    public RulesProvider(string path, ILogger<RulesProvider> logger, IReadOnlyCollection<string>? destinations = null)
     {
         _path = Path.GetFullPath(path);
         _logger = logger;
+        _destinations = destinations;
         _current = RuleSet.Empty(_path);
         Reload();
         var folder = Path.GetDirectoryName(_path)!;
@@ -44,7 +50,7 @@ public sealed partial class RulesProvider : IDisposable
     {
         try
         {
-            var rules = RuleParser.Load(_path);
+            var rules = RuleParser.Load(_path, _destinations);
             _current = rules;
             LogLoaded(_logger, _path, rules.Version, rules.Rules.Count);
             Reloaded?.Invoke(this, EventArgs.Empty);

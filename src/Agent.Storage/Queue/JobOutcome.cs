@@ -25,7 +25,19 @@ public sealed class JobOutcome
     /// see <see cref="JobQueue.CompleteAsync"/>.
     /// </summary>
     public IReadOnlyList<ProducedOutput> Outputs { get; init; } = [];
+
+    /// <summary>
+    /// Received series to forward (success only): their instances are queued for delivery in the completion
+    /// transaction, like <see cref="Outputs"/>.
+    /// </summary>
+    public IReadOnlyList<SeriesForward> Forwards { get; init; } = [];
 }
+
+/// <summary>Every instance of a received series, to one destination (a rule's <c>forward</c>).</summary>
+/// <param name="SeriesId">Row id of the series.</param>
+/// <param name="Destination">Configured destination name.</param>
+/// <param name="DeliveryMaxAttempts">Attempt limit of each instance's delivery.</param>
+public sealed record SeriesForward(long SeriesId, string Destination, int DeliveryMaxAttempts = 8);
 
 /// <summary>An object a job produced and the destinations to send it to.</summary>
 /// <param name="Output">The object; its <see cref="Provenance.OutputRecord.JobId"/> is set to the job's id when null.</param>

@@ -38,6 +38,9 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     private readonly NpgsqlDataSource _dataSource = dataSource ?? throw new ArgumentNullException(nameof(dataSource));
     private readonly LeasedTable _leases = new(dataSource, "jobs", ReclaimSql);
 
+    // The rows of one lease: the job, while its holder's token is on it.
+    private const string LeaseFilter = "id = @Id AND lease_token = @Token";
+
     /// <summary>Adds a job, or returns the existing one with the same idempotency key (<see cref="EnqueueResult.Created"/> false).</summary>
     public async Task<EnqueueResult> EnqueueAsync(JobRequest request, CancellationToken cancellationToken)
     {
@@ -55,30 +58,20 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
         ArgumentOutOfRangeException.ThrowIfLessThan(request.MaxAttempts, 1);
         var args = new DynamicParameters(request);
         args.Add("DelaySeconds", request.Delay.TotalSeconds);
-        // Zero rows only when a concurrent enqueue of the same key committed after this statement's snapshot.
-        for (var i = 0; i < 3; i++)
-        {
-            var row = await conn.QuerySingleOrDefaultAsync<(long Id, bool Created)?>(new CommandDefinition(
-                """
-                WITH ins AS (
-                    INSERT INTO jobs (kind, idempotency_key, priority, payload, study_id, series_id, pipeline, model_id, max_attempts, next_attempt_at)
-                    VALUES (@Kind, @IdempotencyKey, @Priority, @PayloadJson::jsonb, @StudyId, @SeriesId, @Pipeline, @ModelId, @MaxAttempts,
-                            now() + @DelaySeconds * interval '1 second')
-                    ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)
-                SELECT id, true FROM ins
-                UNION ALL SELECT id, false FROM jobs WHERE idempotency_key = @IdempotencyKey
-                LIMIT 1
-                """,
-                args,
-                tx,
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            if (row is { } r)
-            {
-                return new EnqueueResult(r.Id, r.Created);
-            }
-        }
-
-        throw new StorageConflictException($"Job '{request.IdempotencyKey}' could not be enqueued");
+        return await LeasedTable.InsertOrFindAsync(conn, tx,
+            """
+            WITH ins AS (
+                INSERT INTO jobs (kind, idempotency_key, priority, payload, study_id, series_id, pipeline, model_id, max_attempts, next_attempt_at)
+                VALUES (@Kind, @IdempotencyKey, @Priority, @PayloadJson::jsonb, @StudyId, @SeriesId, @Pipeline, @ModelId, @MaxAttempts,
+                        now() + @DelaySeconds * interval '1 second')
+                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id)
+            SELECT id, true FROM ins
+            UNION ALL SELECT id, false FROM jobs WHERE idempotency_key = @IdempotencyKey
+            LIMIT 1
+            """,
+            args,
+            $"Job '{request.IdempotencyKey}'",
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -112,26 +105,18 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     public async Task<bool> RenewAsync(JobLease lease, TimeSpan leaseDuration, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var expires = await conn.ExecuteScalarAsync<DateTime?>(new CommandDefinition(
-            """
-            UPDATE jobs SET lease_expires_at = now() + @leaseSeconds * interval '1 second'
-            WHERE id = @Id AND lease_token = @Token AND state = 'running' RETURNING lease_expires_at
-            """,
-            new { lease.Id, lease.Token, leaseSeconds = leaseDuration.TotalSeconds },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        if (expires is { } e)
+        if (await _leases.RenewAsync(LeaseFilter, new { lease.Id, lease.Token }, leaseDuration, cancellationToken).ConfigureAwait(false) is not { } expires)
         {
-            lease.LeaseExpiresAt = e;
-            return true;
+            return false;
         }
 
-        return false;
+        lease.LeaseExpiresAt = expires;
+        return true;
     }
 
     /// <summary>
     /// Marks the job succeeded and, in the same transaction, records <see cref="JobOutcome.Outputs"/> and queues their
-    /// deliveries. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
+    /// deliveries, and queues the instances of <see cref="JobOutcome.Forwards"/>. False: the lease was lost and nothing is recorded (the job runs elsewhere or was cancelled).
     /// Outputs and deliveries therefore exist exactly when the job succeeded, once: an attempt that crashed or lost its
     /// lease records nothing (files it wrote are orphans), and a crash before the commit leaves the job to run again.
     /// </summary>
@@ -167,6 +152,12 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
                 await DeliveryOutbox.EnqueueAsync(conn, tx, outputId, destination, lease.Priority, produced.DeliveryMaxAttempts, cancellationToken)
                     .ConfigureAwait(false);
             }
+        }
+
+        foreach (var forward in outcome.Forwards)
+        {
+            await DeliveryOutbox.EnqueueSeriesAsync(conn, tx, forward.SeriesId, forward.Destination, lease.Priority, forward.DeliveryMaxAttempts, lease.Id, cancellationToken)
+                .ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -216,15 +207,7 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     public async Task<bool> ReleaseAsync(JobLease lease, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(lease);
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var n = await conn.ExecuteAsync(new CommandDefinition(
-            $"""
-            UPDATE jobs SET state = 'queued', attempts = attempts - 1, next_attempt_at = now(), {LeaseSql.ClearLease}
-            WHERE id = @Id AND lease_token = @Token AND state = 'running'
-            """,
-            new { lease.Id, lease.Token },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return n == 1;
+        return await _leases.ReleaseAsync(LeaseFilter, new { lease.Id, lease.Token }, cancellationToken).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Cancels a queued or running job (a running worker learns it at its next renewal). False if already finished.</summary>
@@ -287,16 +270,6 @@ public sealed class JobQueue(NpgsqlDataSource dataSource)
     /// Time until the next queued job falls due or the next lease expires (zero when something is ready now,
     /// null when the queue holds nothing pending): how long an idle worker may sleep without missing work.
     /// </summary>
-    public async Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
-    {
-        await using var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var seconds = await conn.ExecuteScalarAsync<double?>(new CommandDefinition(
-            """
-            SELECT CASE WHEN due IS NULL THEN NULL ELSE GREATEST(0, EXTRACT(EPOCH FROM due - now()))::float8 END
-            FROM (SELECT LEAST((SELECT min(next_attempt_at) FROM jobs WHERE state = 'queued'),
-                               (SELECT min(lease_expires_at) FROM jobs WHERE state = 'running')) AS due) d
-            """,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return seconds is { } s ? TimeSpan.FromSeconds(s) : null;
-    }
+    public Task<TimeSpan?> TimeUntilNextDueAsync(CancellationToken cancellationToken)
+        => _leases.TimeUntilNextDueAsync(cancellationToken);
 }

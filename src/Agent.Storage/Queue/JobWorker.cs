@@ -69,8 +69,7 @@ public sealed partial class JobWorker
                 }
             },
             lease => lease.Id);
-        _loop = new LeaseLoop<JobLease, JobOutcome>(
-            dataSource, ops, handler, options.Name, options.RenewEvery ?? options.LeaseDuration / 3, options.PollInterval, log);
+        _loop = new LeaseLoop<JobLease, JobOutcome>(dataSource, options, ops, handler, log);
     }
 
     /// <summary>Runs until <paramref name="stoppingToken"/> is cancelled. Database outages are logged and waited out.</summary>

@@ -19,4 +19,7 @@ public sealed class JobWorkerOptions
     public IReadOnlyCollection<string>? Kinds { get; init; }
 
     public RetryPolicy RetryPolicy { get; init; } = RetryPolicy.Default;
+
+    /// <summary>For a <see cref="DeliveryWorker"/>: deliveries of one destination leased together (sent over one association).</summary>
+    public int BatchSize { get; init; } = 1;
 }

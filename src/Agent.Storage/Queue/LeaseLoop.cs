@@ -30,6 +30,13 @@ internal sealed partial class LeaseLoop<TLease, TOutcome>(
     ILogger logger)
     where TLease : class
 {
+    /// <summary>A loop as <paramref name="options"/> describe it (name, heartbeat a third of the lease unless set, poll).</summary>
+    public LeaseLoop(
+        NpgsqlDataSource dataSource, JobWorkerOptions options, LeaseOps<TLease, TOutcome> ops, Func<TLease, CancellationToken, Task<TOutcome>> handler, ILogger logger)
+        : this(dataSource, ops, handler, options.Name, options.RenewEvery ?? options.LeaseDuration / 3, options.PollInterval, logger)
+    {
+    }
+
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         await using var notifier = new WorkNotifier(dataSource, ops.Channel, logger);

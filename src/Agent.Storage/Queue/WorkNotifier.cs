@@ -37,7 +37,10 @@ public sealed partial class WorkNotifier(NpgsqlDataSource dataSource, string cha
                 _connection = conn;
             }
 
-            return await _connection.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            // Npgsql takes whole milliseconds and treats 0 as "no timeout": a retry due in 0.4 ms would otherwise
+            // put the worker to sleep until the next notification, however long that takes.
+            var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
+            return await _connection.WaitAsync(milliseconds, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
         {

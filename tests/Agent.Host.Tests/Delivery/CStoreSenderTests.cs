@@ -24,7 +24,7 @@ public sealed class CStoreSenderTests
         var outbox = new DeliveryOutbox(db.DataSource);
         var delivery = await outbox.EnqueueAsync(await db.RecordOutputAsync("SEG", "1.2.840.10008.5.1.4.1.1.66.4", "1.2.3.4.5", file), "down", 0, 3, CancellationToken.None);
         var worker = DeliveryService.CreateWorker(db.DataSource, "down",
-            new DestinationOptions { AeTitle = "PACS", Host = "127.0.0.1", Port = ClosedPort(), BaseDelaySeconds = 0, MaxDelaySeconds = 0, ConnectTimeoutSeconds = 2 }, 0);
+            new DestinationOptions { AeTitle = "PACS", Host = "127.0.0.1", Port = ClosedPort(), BaseDelaySeconds = 0, MaxDelaySeconds = 0, ConnectTimeoutSeconds = 2 }, 0, db.Root);
 
         int runs = 0;
         while (await worker.RunOnceAsync(CancellationToken.None)) runs++;
@@ -41,7 +41,7 @@ public sealed class CStoreSenderTests
         await using var db = await DeliveryDatabase.StartAsync();
         var outbox = new DeliveryOutbox(db.DataSource);
         var delivery = await outbox.EnqueueAsync(await db.RecordOutputAsync("SR", "1.2.840.10008.5.1.4.1.1.88.34", "1.2.3.4.6", Path.Combine(db.Root, "gone.dcm")), "pacs", 0, 5, CancellationToken.None);
-        var worker = DeliveryService.CreateWorker(db.DataSource, "pacs", new DestinationOptions { AeTitle = "PACS", Host = "127.0.0.1", Port = ClosedPort() }, 0);
+        var worker = DeliveryService.CreateWorker(db.DataSource, "pacs", new DestinationOptions { AeTitle = "PACS", Host = "127.0.0.1", Port = ClosedPort() }, 0, db.Root);
 
         while (await worker.RunOnceAsync(CancellationToken.None)) { }
 

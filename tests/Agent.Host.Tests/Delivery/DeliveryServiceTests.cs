@@ -1,6 +1,6 @@
-using Agent.Host.Configuration;
 using System.Globalization;
 using Agent.Dicom;
+using Agent.Host.Configuration;
 using Agent.Host.Delivery;
 using Agent.Host.Hosting;
 using Agent.Storage;
@@ -39,8 +39,8 @@ public sealed class DeliveryServiceTests
         await using var agentDb = await AgentDatabase.OpenAsync(new AgentDatabaseOptions { ConnectionString = db.ConnectionString }, null, CancellationToken.None);
         access.Set(agentDb, "test");
         var destinations = new DestinationsOptions { ["orthanc"] = new() { AeTitle = "ORTHANC", Host = "127.0.0.1", Port = orthanc.DicomPort, Concurrency = 2 } };
-        using var service = new DeliveryService(access, Options.Create(destinations),
-            AgentSettings.From(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), db.Root), NullLogger<DeliveryService>.Instance);
+        var settings = AgentSettings.From(AgentConfiguration.Build(db.Root, null, new Dictionary<string, string?>()), db.Root);
+        using var service = new DeliveryService(access, Options.Create(destinations), settings, NullLogger<DeliveryService>.Instance);
         await service.StartAsync(CancellationToken.None);
         try
         {

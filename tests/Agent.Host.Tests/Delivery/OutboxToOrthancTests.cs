@@ -71,10 +71,10 @@ public sealed class OutboxToOrthancTests
                 deliveries.Add((await outbox.EnqueueAsync(id, "orthanc", 0, 5, CancellationToken.None)).Id);
             }
 
-            // The PACS goes down: each delivery fails once, is recorded, and stays queued.
+            // The PACS goes down: the deliveries, leased as one batch, fail once together, are recorded, and stay queued.
             await orthanc.StopAsync();
-            var worker = DeliveryService.CreateWorker(dataSource, "orthanc", destination, 0);
-            foreach (var _ in deliveries) Assert.True(await worker.RunOnceAsync(CancellationToken.None));
+            var worker = DeliveryService.CreateWorker(dataSource, "orthanc", destination, 0, root);
+            Assert.True(await worker.RunOnceAsync(CancellationToken.None));
             foreach (var id in deliveries) Assert.Equal(WorkState.Queued, (await outbox.GetAsync(id, CancellationToken.None))!.State);
 
             // It comes back: both are delivered, and nothing remains.

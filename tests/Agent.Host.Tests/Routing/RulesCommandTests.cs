@@ -25,7 +25,12 @@ public sealed class RulesCommandTests
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApp.RunAsync(args, new CliContext { Out = output, Error = error, Environment = new Dictionary<string, string?>() }, CancellationToken.None);
+        // The rules forward to ARCHIVE, which must be a configured destination.
+        var environment = new Dictionary<string, string?>
+        {
+            ["AGENT__Destinations__ARCHIVE__AeTitle"] = "ARCHIVE", ["AGENT__Destinations__ARCHIVE__Host"] = "127.0.0.1", ["AGENT__Destinations__ARCHIVE__Port"] = "104",
+        };
+        var code = await CliApp.RunAsync(args, new CliContext { Out = output, Error = error, Environment = environment }, CancellationToken.None);
         return (code, output.ToString(), error.ToString());
     }
 
