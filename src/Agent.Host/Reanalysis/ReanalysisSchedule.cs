@@ -37,8 +37,11 @@ public sealed class ReanalysisSchedule
     public string KeyFor(DateTimeOffset occurrence) =>
         "reanalyze:" + Name + ":" + occurrence.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
-    /// <summary>The run an occurrence queues; relative study dates count from the occurrence's day in the schedule's zone.</summary>
-    public ReanalyzeJobPayload PayloadFor(DateTimeOffset occurrence)
+    /// <summary>
+    /// The run an occurrence queues; relative study dates count from the occurrence's day in the schedule's zone.
+    /// <paramref name="onDemand"/>: run now by hand (no occurrence recorded, so the schedule's catch-up ignores it).
+    /// </summary>
+    public ReanalyzeJobPayload PayloadFor(DateTimeOffset occurrence, bool onDemand = false)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(occurrence, _zone).DateTime);
         var (query, errors) = ReanalysisQuery.Parse(_options.Query, today, $"{ReanalysisOptions.Section}:Schedules:{Name}:Query");
@@ -46,7 +49,7 @@ public sealed class ReanalysisSchedule
         return new ReanalyzeJobPayload
         {
             Schedule = Name,
-            Occurrence = occurrence,
+            Occurrence = onDemand ? null : occurrence,
             Source = _options.Source.Trim(),
             Query = query.ToDictionary(),
             Model = _options.Model.Trim(),
