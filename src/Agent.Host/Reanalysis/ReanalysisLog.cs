@@ -11,8 +11,8 @@ internal static partial class ReanalysisLog
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Schedule {Schedule}: occurrence {Occurrence:o} queued run {RunId} (new: {Created})")]
     public static partial void Fired(ILogger logger, string schedule, DateTimeOffset occurrence, long runId, bool created);
 
-    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Schedule {Schedule}: {Missed} occurrence(s) missed while the agent was down (last run {LastRun:o}); running only the latest, {Occurrence:o}")]
-    public static partial void Missed(ILogger logger, string schedule, int missed, DateTimeOffset lastRun, DateTimeOffset occurrence);
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "Schedule {Schedule}: {Missed} occurrence(s) missed while the agent was down or asleep (the first {First:o}); running only the latest, {Occurrence:o}")]
+    public static partial void Missed(ILogger logger, string schedule, int missed, DateTimeOffset first, DateTimeOffset occurrence);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Schedule {Schedule}: queueing occurrence {Occurrence:o} failed; retrying")]
     public static partial void FireFailed(ILogger logger, string schedule, DateTimeOffset occurrence, Exception exception);

@@ -40,9 +40,9 @@ public sealed class ReanalysisScheduler(ReanalysisOptions options, IReanalysisEn
                     wait = next - time.GetUtcNow();
                 }
                 // Woken late (the machine slept, the clock jumped): fire only the latest occurrence that passed.
-                var passed = schedule.Between(next, time.GetUtcNow());
-                var occurrence = passed.Count > 0 ? passed[^1] : next;
-                if (passed.Count > 1) ReanalysisLog.Missed(logger, schedule.Name, passed.Count, next, occurrence);
+                var later = schedule.Between(next, time.GetUtcNow());
+                var occurrence = later.Count > 0 ? later[^1] : next;
+                if (later.Count > 0) ReanalysisLog.Missed(logger, schedule.Name, later.Count + 1, next, occurrence);
                 await FireAsync(schedule, occurrence, cancellationToken).ConfigureAwait(false);
                 after = occurrence;
             }
@@ -68,7 +68,7 @@ public sealed class ReanalysisScheduler(ReanalysisOptions options, IReanalysisEn
         if (last is not { } l) return;
         var missed = schedule.Between(l, now);
         if (missed.Count == 0) return;
-        ReanalysisLog.Missed(logger, schedule.Name, missed.Count, l, missed[^1]);
+        ReanalysisLog.Missed(logger, schedule.Name, missed.Count, missed[0], missed[^1]);
         await FireAsync(schedule, missed[^1], cancellationToken).ConfigureAwait(false);
     }
 
