@@ -11,6 +11,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Xunit.Abstractions;
 
 namespace Agent.Host.Tests.Reanalysis;
 
@@ -18,7 +19,7 @@ namespace Agent.Host.Tests.Reanalysis;
 /// The acceptance test of scheduled re-analysis: Orthanc is the PACS, the agent runs in process on its embedded
 /// PostgreSQL, the scheduler's clock is the only thing faked.
 /// </summary>
-public sealed class ReanalysisAgainstOrthancTests
+public sealed class ReanalysisAgainstOrthancTests(ITestOutputHelper log)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
 
@@ -132,6 +133,7 @@ public sealed class ReanalysisAgainstOrthancTests
             var output = new StringWriter();
             var error = new StringWriter();
             var exit = await CliApp.RunAsync(["reanalyze", "--schedule", "nightly"], new CliContext { Out = output, Error = error, Environment = environment }, CancellationToken.None);
+            log.WriteLine(error.ToString() + output);
             Assert.True(exit == ExitCodes.Ok, output + error.ToString());
             Assert.Contains("2 found, 2 skipped, 0 retrieved, 0 queued, 0 segmented, 0 failed", output.ToString(), StringComparison.Ordinal);
             Assert.Contains("skipped; already has", output.ToString(), StringComparison.Ordinal);

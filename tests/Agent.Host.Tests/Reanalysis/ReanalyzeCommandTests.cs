@@ -6,10 +6,11 @@ using Agent.Host.Reanalysis;
 using Agent.Host.Tests.Delivery;
 using Agent.Host.Tests.Pipelines;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
 
 namespace Agent.Host.Tests.Reanalysis;
 
-public sealed class ReanalyzeCommandTests
+public sealed class ReanalyzeCommandTests(ITestOutputHelper log)
 {
     private static async Task<(int Exit, string Out, string Error)> RunAsync(Dictionary<string, string?> environment, params string[] args)
     {
@@ -82,6 +83,7 @@ public sealed class ReanalyzeCommandTests
             var runId = long.Parse(output.Trim(), NumberStyles.None, CultureInfo.InvariantCulture);
 
             (exit, output, error) = await RunAsync(environment, "--source", "pacs", "--query", "Modality=CT", "--query", "StudyDate=19000101-", "--model", "tiny-ct@0.2.0");
+            log.WriteLine(error + output);
             Assert.True(exit == ExitCodes.Failure, output + error);
             Assert.Contains("2 found", output + error, StringComparison.Ordinal);
             Assert.Contains(": tiny-ct@0.2.0 on pacs, query Modality=CT StudyDate=19000101-", error, StringComparison.Ordinal);
