@@ -39,6 +39,37 @@ public sealed class ReanalyzeCommandTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task A_run_that_no_job_worker_picks_up_is_reported_as_queued_with_no_agent_working_and_fails()
+    {
+        using var home = new TempHome();
+        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny-b"), "0.2.0");
+        var environment = ReanalysisAgainstOrthancTests.Environment(home.Path, 4242);
+        environment["AGENT__Jobs__Workers"] = "0";
+        environment["AGENT__Reanalysis__Schedules__nightly__Enabled"] = "false";
+        var configuration = AgentConfiguration.Build(home.Path, null, environment);
+        using var host = AgentHostFactory.Build(configuration, AgentSettings.From(configuration, home.Path));
+        await host.StartAsync();
+        try
+        {
+            var (exit, _, error) = await RunAsync(environment, "--schedule", "nightly", "--start-timeout", "1");
+            Assert.Equal(ExitCodes.Failure, exit);
+            Assert.Matches(@"agent reanalyze: run [0-9]+ is queued, but no agent started it within 1 s: is 'agent serve' running with Agent:Jobs:Workers > 0\? It runs as soon as one is\.", error);
+            var state = await ClusterQueryAsync(host, "SELECT j.state || '|' || r.schedule || '|' || (r.occurrence IS NULL)::text FROM reanalysis_runs r JOIN jobs j ON j.id = r.id");
+            Assert.Equal(["queued|nightly|true"], state);
+        }
+        finally
+        {
+            await host.StopAsync();
+        }
+    }
+
+    private static async Task<List<string>> ClusterQueryAsync(Microsoft.Extensions.Hosting.IHost host, string sql)
+    {
+        await using var connection = await host.Services.GetRequiredService<DatabaseAccess>().DataSource.OpenConnectionAsync();
+        return await ClusterQuery.StringsAsync(connection, sql);
+    }
+
+    [Fact]
     public async Task An_unpinned_model_an_unknown_source_or_destination_and_a_bad_query_are_usage_errors_naming_the_option()
     {
         using var home = new TempHome();
