@@ -144,7 +144,7 @@ public sealed class ReanalyzeJob(AgentSettings settings, ReanalysisOptions optio
         var job = await new JobQueue(database.DataSource).EnqueueAsync(new JobRequest
         {
             Kind = SeriesRouter.SegmentKind,
-            IdempotencyKey = string.Create(CultureInfo.InvariantCulture, $"segment:{row.SeriesInstanceUid}:{model}:reanalysis{recorder.RunId}"),
+            IdempotencyKey = recorder.SegmentJobKey(row.SeriesInstanceUid, model),
             StudyId = series.StudyRowId,
             SeriesId = series.Id,
             Pipeline = pipeline,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Agent.Storage.Queue;
 using Dapper;
 using Npgsql;
@@ -8,6 +9,9 @@ namespace Agent.Host.Reanalysis;
 internal sealed class RunRecorder(NpgsqlDataSource dataSource, long runId)
 {
     public long RunId => runId;
+
+    /// <summary>Idempotency key of this run's segment job for a series (a retried run gets the same job back).</summary>
+    public string SegmentJobKey(string seriesUid, ModelSpec model) => string.Create(CultureInfo.InvariantCulture, $"segment:{seriesUid}:{model}:reanalysis{runId}");
 
     public async Task SetStateAsync(string state, string? error, CancellationToken cancellationToken)
     {
@@ -60,10 +64,11 @@ internal sealed class RunRecorder(NpgsqlDataSource dataSource, long runId)
             """
             SELECT j.id, j.state FROM jobs j JOIN series s ON s.id = j.series_id
             WHERE s.series_instance_uid = @seriesUid AND j.kind = @kind AND j.state IN ('queued', 'running')
-              AND j.payload->>'Model' = @Name AND j.payload->>'ModelVersion' = @Version
+              AND j.payload->>'Model' = @Name AND j.payload->>'ModelVersion' = @Version AND j.idempotency_key <> @own
             ORDER BY j.id LIMIT 1
             """,
-            new { seriesUid, kind = Routing.SeriesRouter.SegmentKind, model.Name, model.Version }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            new { seriesUid, kind = Routing.SeriesRouter.SegmentKind, model.Name, model.Version, own = SegmentJobKey(seriesUid, model) },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
         return job is { } j ? $"segment job {j.Id} with {model} is already {j.State}" : null;
     }
 
