@@ -40,8 +40,7 @@ internal static class ReanalyzeCommand
         {
             var loaded = await LoadedConfiguration.LoadAsync(context, parse.GetValue(configOption), ct).ConfigureAwait(false);
             if (loaded is null) return ExitCodes.Failure;
-            var options = Microsoft.Extensions.Configuration.ConfigurationBinder.Get<ReanalysisOptions>(loaded.Configuration.GetSection(ReanalysisOptions.Section))
-                          ?? new ReanalysisOptions();
+            var options = Configuration.AgentOptionsRegistration.Bind<ReanalysisOptions>(loaded.Configuration, ReanalysisOptions.Section);
             var destinations = Configuration.AgentOptionsRegistration.Bind<Delivery.DestinationsOptions>(loaded.Configuration, Delivery.DestinationsOptions.Section);
             var (payload, key, error) = Request(parse, options, destinations, schedule, source, query, model, sendTo, maxSeries);
             if (payload is null)
