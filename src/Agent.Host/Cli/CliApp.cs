@@ -15,6 +15,7 @@ public static class CliApp
         root.Subcommands.Add(SendCommand.Create(context, config));
         root.Subcommands.Add(FindCommand.Create(context, config));
         root.Subcommands.Add(MoveCommand.Create(context, config));
+        root.Subcommands.Add(ReanalyzeCommand.Create(context, config));
         root.Subcommands.Add(DumpCommand.Create(context));
         root.Subcommands.Add(PhantomCommand.Create(context));
         root.Subcommands.Add(SegmentCommand.Create(context));

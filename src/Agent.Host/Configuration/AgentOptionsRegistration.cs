@@ -47,6 +47,8 @@ public static class AgentOptionsRegistration
         errors.AddRange(Failures(new DatabaseOptionsValidator(), Bind<DatabaseOptions>(configuration, DatabaseOptions.Section)));
         errors.AddRange(Failures(new JobsOptionsValidator(), Bind<JobsOptions>(configuration, JobsOptions.Section)));
         errors.AddRange(Failures(new Delivery.DestinationsOptionsValidator(), Bind<Delivery.DestinationsOptions>(configuration, Delivery.DestinationsOptions.Section)));
+        errors.AddRange(Reanalysis.ReanalysisOptionsValidator.Check(Bind<Reanalysis.ReanalysisOptions>(configuration, Reanalysis.ReanalysisOptions.Section),
+            Bind<Delivery.DestinationsOptions>(configuration, Delivery.DestinationsOptions.Section)));
         return errors;
     }
 

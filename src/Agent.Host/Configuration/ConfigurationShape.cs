@@ -18,6 +18,7 @@ public static class ConfigurationShape
         ["Database"] = typeof(DatabaseOptions),
         ["Jobs"] = typeof(JobsOptions),
         ["Routing"] = typeof(Routing.RoutingOptions),
+        ["Reanalysis"] = typeof(Reanalysis.ReanalysisOptions),
     };
 
     /// <summary>Every shape error, and the keys to leave out so the rest can still be bound and range-checked.</summary>
@@ -59,6 +60,18 @@ public static class ConfigurationShape
 
     private static void CheckValue(IConfigurationSection key, Type type, List<string> errors, HashSet<string> bad)
     {
+        // A map of names to settings (e.g. Agent:Reanalysis:Sources:<name>): each entry is checked as its value type.
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) && type.GetGenericArguments()[0] == typeof(string))
+        {
+            if (key.Value is { Length: > 0 })
+            {
+                errors.Add($"{key.Path} must be a section, not a single value");
+                bad.Add(key.Path);
+                return;
+            }
+            foreach (var item in key.GetChildren()) CheckValue(item, type.GetGenericArguments()[1], errors, bad);
+            return;
+        }
         var element = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
         var isObject = element is null && type.IsClass && type != typeof(string);
         // An empty JSON array or object in a lower layer arrives as "" even when a higher layer adds children.

@@ -48,6 +48,7 @@ public static class AgentHostFactory
         builder.Services.AddHostedService<JobWorkerService>();
         builder.Services.AddHostedService<Delivery.DeliveryService>();
         Routing.RoutingRegistration.AddRouting(builder.Services, configuration, settings);
+        Reanalysis.ReanalysisRegistration.AddReanalysis(builder.Services, configuration);
         configure?.Invoke(builder.Services);
         return builder.Build();
     }

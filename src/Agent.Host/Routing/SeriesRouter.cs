@@ -30,7 +30,7 @@ public abstract record RouteAttempt
 /// applies the re-arrival policy, and stores every rule's decision plus the jobs in one transaction
 /// (<see cref="SeriesRouting"/>: a series is claimed once, so no study is processed twice by accident).
 /// </summary>
-public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, RulesProvider rules, TimeProvider time)
+public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, RulesProvider rules, TimeProvider time, ISeriesClaims? claims = null)
 {
     public const string SegmentKind = "segment";
     public const string ForwardKind = "forward-series";
@@ -63,6 +63,13 @@ public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, R
         }
         if (wait > TimeSpan.Zero) return new RouteAttempt.NotYet(wait);
 
+        if (claims is not null && await claims.ClaimedAsync(series, cancellationToken).ConfigureAwait(false) is { } claim)
+        {
+            // Recorded like a routing (the series is marked routed) so it is not evaluated again for the same arrivals.
+            var skip = new RuleDecision { SeriesId = series.Id, StudyId = series.StudyRowId, RuleName = claim.RuleName, Matched = false, Reason = claim.Reason };
+            var claimed = await new SeriesRouting(database.DataSource).RouteAsync(series.Id, [new RoutedDecision(skip, null)], cancellationToken).ConfigureAwait(false);
+            return new RouteAttempt.Nothing(claimed is null ? "routed meanwhile by another process" : claim.Reason);
+        }
         var earlier = await new RuleDecisionRepository(database.DataSource).ForSeriesAsync(series.Id, cancellationToken).ConfigureAwait(false);
         var routings = earlier.Where(d => !d.DryRun).Select(d => d.RuleName).Count(n => n is not null && n.StartsWith(RoutingMarker, StringComparison.Ordinal));
         var rearrival = routings > 0;
@@ -208,6 +215,13 @@ public sealed class SeriesRouter(DatabaseAccess database, InstanceStore store, R
             "SELECT max(i.received_at) FROM instances i JOIN series s ON s.id = i.series_id WHERE s.study_id = @studyRowId",
             new { studyRowId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
+}
+
+/// <summary>Takes series away from the routing rules, e.g. those a re-analysis run retrieved for itself.</summary>
+public interface ISeriesClaims
+{
+    /// <summary>The rule name and reason to record when the series' instances are claimed; null when the rules apply.</summary>
+    Task<(string RuleName, string Reason)?> ClaimedAsync(IndexedSeries series, CancellationToken cancellationToken);
 }
 
 /// <summary>Payload of a <c>segment</c> job.</summary>
