@@ -33,6 +33,11 @@ internal static class DistanceTransform
                 long start = (long)nx * (j + (long)ny * k);
                 var row = LabelBoxes.Row(bits, start, nx);
                 var outRow = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start], nx);
+                // A row with no site is "too far" throughout unless the box edges are sites; a row of sites is all 0.
+                bool anySet = row.IndexOfAnyExcept((byte)0) >= 0, anyClear = row.IndexOf((byte)0) >= 0;
+                bool anySite = siteIsSet ? anySet : anyClear, allSites = siteIsSet ? !anyClear : !anySet;
+                if (allSites) { outRow.Clear(); continue; }
+                if (!anySite && !outsideIsSite) { outRow.Fill(float.PositiveInfinity); continue; }
                 int last = outsideIsSite ? -1 : int.MinValue / 2;
                 for (int i = 0; i < nx; i++)
                 {
@@ -52,50 +57,76 @@ internal static class DistanceTransform
         });
     }
 
+    // A line made only of this value is left as it is by the next pass: +infinity when there are no sites beyond the
+    // box (nothing near), 0 when there are (everything is a site).
+    private static float Unchanged(bool outsideIsSite) => outsideIsSite ? 0f : float.PositiveInfinity;
+
     private static void AlongY(float[] d, int nx, int ny, int nz, double s, bool outsideIsSite, double limit)
     {
-        Parallel.For(0, nz, () => new Line(ny), (k, _, line) =>
+        float unchanged = Unchanged(outsideIsSite);
+        Parallel.For(0, nz, () => (Line: new Line(ny), Active: new List<int>(), Seen: new bool[nx]), (k, _, local) =>
         {
+            var (line, active, seen) = local;
             long slice = (long)nx * ny * k;
-            for (int i = 0; i < nx; i++)
+            if (!ActiveColumns(d, slice, nx, ny, nx, unchanged, active, seen)) return local;
+            foreach (int i in active)
             {
                 for (int j = 0; j < ny; j++) line.F[j] = d[slice + i + (long)nx * j];
                 if (!line.Envelope(ny, s, outsideIsSite, limit)) continue;
                 for (int j = 0; j < ny; j++) d[slice + i + (long)nx * j] = line.Out[j];
             }
-            return line;
+            return local;
         }, _ => { });
     }
 
     private static void AlongZ(float[] d, int nx, int ny, int nz, double s, bool outsideIsSite, double limit)
     {
         long plane = (long)nx * ny;
-        // Per row j: copy the x-z plane transposed so each z line is contiguous, then write it back the same way.
-        Parallel.For(0, ny, () => (Line: new Line(nz), Plane: new float[(long)nx * nz]), (j, _, local) =>
+        float unchanged = Unchanged(outsideIsSite);
+        // Per row j: copy the active columns of the x-z plane transposed so each z line is contiguous, then back.
+        Parallel.For(0, ny, () => (Line: new Line(nz), Plane: new float[(long)nx * nz], Active: new List<int>(), Seen: new bool[nx]), (j, _, local) =>
         {
-            var (line, buffer) = local;
+            var (line, buffer, active, seen) = local;
+            if (!ActiveColumns(d, (long)nx * j, nx, nz, plane, unchanged, active, seen)) return local;
             for (int k = 0; k < nz; k++)
             {
                 long src = (long)nx * j + plane * k;
-                for (int i = 0; i < nx; i++) buffer[(long)i * nz + k] = d[src + i];
+                foreach (int i in active) buffer[(long)i * nz + k] = d[src + i];
             }
-            bool changed = false;
-            for (int i = 0; i < nx; i++)
+            foreach (int i in active)
             {
                 var column = buffer.AsSpan(i * nz, nz);
                 column.CopyTo(line.F);
-                if (!line.Envelope(nz, s, outsideIsSite, limit)) continue;
-                line.Out.AsSpan(0, nz).CopyTo(column);
-                changed = true;
+                if (line.Envelope(nz, s, outsideIsSite, limit)) line.Out.AsSpan(0, nz).CopyTo(column);
             }
-            if (!changed) return local;
             for (int k = 0; k < nz; k++)
             {
                 long dst = (long)nx * j + plane * k;
-                for (int i = 0; i < nx; i++) d[dst + i] = buffer[(long)i * nz + k];
+                foreach (int i in active) d[dst + i] = buffer[(long)i * nz + k];
             }
             return local;
         }, _ => { });
+    }
+
+    /// <summary>
+    /// Lists the x positions where any of <paramref name="rows"/> rows (nx values each, <paramref name="stride"/>
+    /// apart from <paramref name="start"/>) differs from <paramref name="unchanged"/>: only those lines need work.
+    /// Rows wholly unchanged are skipped by a vectorised search, so empty regions of a box cost little.
+    /// </summary>
+    private static bool ActiveColumns(float[] d, long start, int nx, int rows, long stride, float unchanged, List<int> active, bool[] seen)
+    {
+        active.Clear();
+        Array.Clear(seen);
+        for (int r = 0; r < rows; r++)
+        {
+            var row = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start + stride * r], nx);
+            int i = row.IndexOfAnyExcept(unchanged);
+            if (i < 0) continue;
+            for (; i < nx; i++)
+                if (row[i] != unchanged && !seen[i]) { seen[i] = true; active.Add(i); }
+        }
+        active.Sort();
+        return active.Count > 0;
     }
 
     /// <summary>Scratch for one line: input, output and the lower envelope's parabolas.</summary>

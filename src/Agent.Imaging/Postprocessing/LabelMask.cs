@@ -88,7 +88,9 @@ internal sealed class LabelMask(int x0, int y0, int z0, int nx, int ny, int nz, 
         var g = v.Geometry;
         int sx = g.Size.X, sy = g.Size.Y;
         var labels = v.Labels;
-        for (int k = 0; k < Nz; k++)
+        var bits = Bits;
+        Parallel.For(0, Nz, k =>
+        {
             for (int j = 0; j < Ny; j++)
             {
                 long s = X0 + (long)sx * ((j + Y0) + (long)sy * (k + Z0));
@@ -96,9 +98,10 @@ internal sealed class LabelMask(int x0, int y0, int z0, int nx, int ny, int nz, 
                 for (int i = 0; i < Nx; i++)
                 {
                     ref var l = ref labels[s + i];
-                    if (Bits[d + i] != 0) { if (l == 0) l = label; }
+                    if (bits[d + i] != 0) { if (l == 0) l = label; }
                     else if (l == label) l = 0;
                 }
             }
+        });
     }
 }

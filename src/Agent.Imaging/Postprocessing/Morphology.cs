@@ -104,7 +104,7 @@ public static class Morphology
         var work = new float[bits.LongLength];
         var closed = Erode(Dilate(bits, m, ball, work), m, ball, work);
         // At the scan edge erosion sees "outside" as background; closing must never remove what was there.
-        for (long i = 0; i < closed.LongLength; i++) closed[i] |= bits[i];
+        Chunks.For(closed.LongLength, (from, to) => { for (long i = from; i < to; i++) closed[i] |= bits[i]; });
         return closed;
     }
 
@@ -127,7 +127,10 @@ public static class Morphology
     private static byte[] Threshold(float[] d, bool inside)
     {
         var bits = new byte[d.LongLength];
-        for (long i = 0; i < d.LongLength; i++) bits[i] = float.IsFinite(d[i]) == inside ? (byte)1 : (byte)0;
+        Chunks.For(d.LongLength, (from, to) =>
+        {
+            for (long i = from; i < to; i++) bits[i] = float.IsFinite(d[i]) == inside ? (byte)1 : (byte)0;
+        });
         return bits;
     }
 }

@@ -71,7 +71,7 @@ public static class PostProcessor
 
     private static byte[] Without(byte[] bits, byte[] others)
     {
-        for (long i = 0; i < bits.LongLength; i++) bits[i] &= (byte)(others[i] ^ 1);
+        Chunks.For(bits.LongLength, (from, to) => { for (long i = from; i < to; i++) bits[i] &= (byte)(others[i] ^ 1); });
         return bits;
     }
 }
