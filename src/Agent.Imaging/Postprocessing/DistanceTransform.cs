@@ -3,9 +3,14 @@ namespace Agent.Imaging.Postprocessing;
 /// <summary>
 /// Exact squared Euclidean distance transform in millimetres (Felzenszwalb and Huttenlocher, "Distance Transforms of
 /// Sampled Functions", 2012): one lower-envelope-of-parabolas pass per axis, O(N) each, parallel over lines, using each
-/// axis's own spacing. Distances above a limit are only needed as "too far", so they are stored as +infinity: whole
-/// lines of "too far" or "on a site" are then skipped, and work follows the structure's surface, not its box.
+/// axis's own spacing. Distances above a limit are only needed as "too far", so they are +infinity.
 /// </summary>
+/// <remarks>
+/// A label's box is often the whole scan (an imperfect model's specks are everywhere) while the structure fills a
+/// fraction of it, so the transform tracks per x row whether the row holds anything but the value the next pass leaves
+/// as it is (+infinity without sites outside the box, 0 with them). Rows without are never read or written: their
+/// floats are not even touched, and work and memory traffic follow the structure, not its box.
+/// </remarks>
 internal static class DistanceTransform
 {
     /// <summary>
@@ -13,31 +18,57 @@ internal static class DistanceTransform
     /// <paramref name="siteIsSet"/> (set or clear); values above <paramref name="limit"/> become +infinity.
     /// </summary>
     /// <param name="outsideIsSite">Count every voxel outside the box as a site (for erosion: outside is background).</param>
-    public static void Squared(byte[] bits, int nx, int ny, int nz, (double X, double Y, double Z) spacing,
+    /// <returns>
+    /// Per row (j + Ny·k): 1 when the row of <paramref name="d"/> holds the result, 0 when the whole row is the
+    /// unchanged value (+infinity, or 0 with <paramref name="outsideIsSite"/>) and was not written.
+    /// </returns>
+    public static byte[] Squared(byte[] bits, int nx, int ny, int nz, (double X, double Y, double Z) spacing,
         bool siteIsSet, bool outsideIsSite, double limit, float[] d)
     {
-        AlongX(bits, nx, ny, nz, spacing.X, siteIsSet, outsideIsSite, limit, d);
-        AlongY(d, nx, ny, nz, spacing.Y, outsideIsSite, limit);
-        AlongZ(d, nx, ny, nz, spacing.Z, outsideIsSite, limit);
+        var valid = new byte[(long)ny * nz];
+        AlongX(bits, nx, ny, nz, spacing.X, siteIsSet, outsideIsSite, limit, d, valid);
+        float unchanged = outsideIsSite ? 0f : float.PositiveInfinity;
+        // Without sites outside, a row gains finite values only from rows within reach; with them, a row of zeros
+        // (all sites) stays zeros.
+        int reachY = outsideIsSite ? 0 : Reach(limit, spacing.Y, ny);
+        int reachZ = outsideIsSite ? 0 : Reach(limit, spacing.Z, nz);
+        // y lines of slice k: rows j + ny·k, j = 0..ny-1, nx floats apart.
+        Parallel.For(0, nz, () => new Pass(nx, ny), (k, _, pass) =>
+        {
+            pass.Run(d, valid, (long)nx * ny * k, nx, ny * k, 1, spacing.Y, outsideIsSite, limit, unchanged, reachY);
+            return pass;
+        }, _ => { });
+        // z lines of plane j: rows j + ny·k, k = 0..nz-1, nx·ny floats apart.
+        Parallel.For(0, ny, () => new Pass(nx, nz), (j, _, pass) =>
+        {
+            pass.Run(d, valid, (long)nx * j, (long)nx * ny, j, ny, spacing.Z, outsideIsSite, limit, unchanged, reachZ);
+            return pass;
+        }, _ => { });
+        return valid;
     }
 
+    // The largest offset along an axis whose squared distance alone stays within the limit.
+    private static int Reach(double limit, double s, int n) => (int)Math.Min(n, Math.Floor(Math.Sqrt(limit) / s));
+
     // First axis on the binary input: the distance to the nearest site in the row, by a forward and a backward sweep.
-    private static void AlongX(byte[] bits, int nx, int ny, int nz, double s, bool siteIsSet, bool outsideIsSite, double limit, float[] d)
+    private static void AlongX(byte[] bits, int nx, int ny, int nz, double s, bool siteIsSet, bool outsideIsSite, double limit, float[] d, byte[] valid)
     {
         // Beyond this many voxels the squared distance exceeds the limit on its own.
-        int reach = (int)Math.Min(nx + 1, Math.Floor(Math.Sqrt(limit) / s) + 1);
+        int reach = Reach(limit, s, nx) + 1;
         Parallel.For(0, nz, k =>
         {
             for (int j = 0; j < ny; j++)
             {
                 long start = (long)nx * (j + (long)ny * k);
                 var row = LabelBoxes.Row(bits, start, nx);
-                var outRow = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start], nx);
                 // A row with no site is "too far" throughout unless the box edges are sites; a row of sites is all 0.
                 bool anySet = row.IndexOfAnyExcept((byte)0) >= 0, anyClear = row.IndexOf((byte)0) >= 0;
                 bool anySite = siteIsSet ? anySet : anyClear, allSites = siteIsSet ? !anyClear : !anySet;
+                if (allSites && outsideIsSite) continue; // all 0: the unchanged value
+                if (!anySite && !outsideIsSite) continue; // all +infinity: the unchanged value
+                valid[j + (long)ny * k] = 1;
+                var outRow = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start], nx);
                 if (allSites) { outRow.Clear(); continue; }
-                if (!anySite && !outsideIsSite) { outRow.Fill(float.PositiveInfinity); continue; }
                 int last = outsideIsSite ? -1 : int.MinValue / 2;
                 for (int i = 0; i < nx; i++)
                 {
@@ -57,76 +88,72 @@ internal static class DistanceTransform
         });
     }
 
-    // A line made only of this value is left as it is by the next pass: +infinity when there are no sites beyond the
-    // box (nothing near), 0 when there are (everything is a site).
-    private static float Unchanged(bool outsideIsSite) => outsideIsSite ? 0f : float.PositiveInfinity;
-
-    private static void AlongY(float[] d, int nx, int ny, int nz, double s, bool outsideIsSite, double limit)
+    /// <summary>One later pass over the lines of one slice or plane: m rows of nx floats, a fixed stride apart.</summary>
+    private sealed class Pass(int nx, int m)
     {
-        float unchanged = Unchanged(outsideIsSite);
-        Parallel.For(0, nz, () => (Line: new Line(ny), Active: new List<int>(), Seen: new bool[nx]), (k, _, local) =>
-        {
-            var (line, active, seen) = local;
-            long slice = (long)nx * ny * k;
-            if (!ActiveColumns(d, slice, nx, ny, nx, unchanged, active, seen)) return local;
-            foreach (int i in active)
-            {
-                for (int j = 0; j < ny; j++) line.F[j] = d[slice + i + (long)nx * j];
-                if (!line.Envelope(ny, s, outsideIsSite, limit)) continue;
-                for (int j = 0; j < ny; j++) d[slice + i + (long)nx * j] = line.Out[j];
-            }
-            return local;
-        }, _ => { });
-    }
+        private readonly Line _line = new(m);
+        private readonly float[] _buffer = new float[(long)nx * m];
+        private readonly List<int> _active = [];
+        private readonly bool[] _seen = new bool[nx];
+        private readonly byte[] _before = new byte[m];
 
-    private static void AlongZ(float[] d, int nx, int ny, int nz, double s, bool outsideIsSite, double limit)
-    {
-        long plane = (long)nx * ny;
-        float unchanged = Unchanged(outsideIsSite);
-        // Per row j: copy the active columns of the x-z plane transposed so each z line is contiguous, then back.
-        Parallel.For(0, ny, () => (Line: new Line(nz), Plane: new float[(long)nx * nz], Active: new List<int>(), Seen: new bool[nx]), (j, _, local) =>
+        /// <param name="start">Offset in d of row 0.</param>
+        /// <param name="stride">Floats between consecutive rows.</param>
+        /// <param name="flag0">Index in valid of row 0; <paramref name="flagStride"/> between rows.</param>
+        /// <param name="reach">Rows a finite value can spread in this pass (0 when zeros are the unchanged value).</param>
+        public void Run(float[] d, byte[] valid, long start, long stride, long flag0, long flagStride,
+            double s, bool ends, double limit, float unchanged, int reach)
         {
-            var (line, buffer, active, seen) = local;
-            if (!ActiveColumns(d, (long)nx * j, nx, nz, plane, unchanged, active, seen)) return local;
-            for (int k = 0; k < nz; k++)
+            bool any = false;
+            for (int r = 0; r < m; r++) { _before[r] = valid[flag0 + flagStride * r]; any |= _before[r] != 0; }
+            if (!any) return;
+            // Columns (x positions) where some valid row differs from the unchanged value: only those lines can change.
+            _active.Clear();
+            Array.Clear(_seen);
+            for (int r = 0; r < m; r++)
             {
-                long src = (long)nx * j + plane * k;
-                foreach (int i in active) buffer[(long)i * nz + k] = d[src + i];
+                if (_before[r] == 0) continue;
+                var row = Row(d, start + stride * r, nx);
+                int i = row.IndexOfAnyExcept(unchanged);
+                if (i < 0) continue;
+                for (; i < nx; i++)
+                    if (row[i] != unchanged && !_seen[i]) { _seen[i] = true; _active.Add(i); }
             }
-            foreach (int i in active)
+            if (_active.Count == 0) return;
+            // Rows that gain finite values start as the unchanged value everywhere; the active columns overwrite them.
+            int lastValid = int.MinValue / 2;
+            for (int r = 0; r < m; r++)
             {
-                var column = buffer.AsSpan(i * nz, nz);
-                column.CopyTo(line.F);
-                if (line.Envelope(nz, s, outsideIsSite, limit)) line.Out.AsSpan(0, nz).CopyTo(column);
+                if (_before[r] != 0) { lastValid = r; continue; }
+                bool near = r - lastValid <= reach;
+                for (int q = r + 1; !near && q <= Math.Min(m - 1, r + reach); q++) near = _before[q] != 0;
+                if (!near) continue;
+                Row(d, start + stride * r, nx).Fill(unchanged);
+                valid[flag0 + flagStride * r] = 1;
             }
-            for (int k = 0; k < nz; k++)
+            // Copy the active columns transposed so each line is contiguous, run the envelope, copy back.
+            for (int r = 0; r < m; r++)
             {
-                long dst = (long)nx * j + plane * k;
-                foreach (int i in active) d[dst + i] = buffer[(long)i * nz + k];
+                if (_before[r] == 0) { foreach (int i in _active) _buffer[(long)i * m + r] = unchanged; continue; }
+                var row = Row(d, start + stride * r, nx);
+                foreach (int i in _active) _buffer[(long)i * m + r] = row[i];
             }
-            return local;
-        }, _ => { });
-    }
-
-    /// <summary>
-    /// Lists the x positions where any of <paramref name="rows"/> rows (nx values each, <paramref name="stride"/>
-    /// apart from <paramref name="start"/>) differs from <paramref name="unchanged"/>: only those lines need work.
-    /// Rows wholly unchanged are skipped by a vectorised search, so empty regions of a box cost little.
-    /// </summary>
-    private static bool ActiveColumns(float[] d, long start, int nx, int rows, long stride, float unchanged, List<int> active, bool[] seen)
-    {
-        active.Clear();
-        Array.Clear(seen);
-        for (int r = 0; r < rows; r++)
-        {
-            var row = System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start + stride * r], nx);
-            int i = row.IndexOfAnyExcept(unchanged);
-            if (i < 0) continue;
-            for (; i < nx; i++)
-                if (row[i] != unchanged && !seen[i]) { seen[i] = true; active.Add(i); }
+            foreach (int i in _active)
+            {
+                var column = _buffer.AsSpan(i * m, m);
+                column.CopyTo(_line.F);
+                if (_line.Envelope(m, s, ends, limit)) _line.Out.AsSpan(0, m).CopyTo(column);
+            }
+            for (int r = 0; r < m; r++)
+            {
+                if (valid[flag0 + flagStride * r] == 0) continue;
+                var row = Row(d, start + stride * r, nx);
+                foreach (int i in _active) row[i] = _buffer[(long)i * m + r];
+            }
         }
-        active.Sort();
-        return active.Count > 0;
+
+        private static Span<float> Row(float[] d, long start, int length) =>
+            System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref d[start], length);
     }
 
     /// <summary>Scratch for one line: input, output and the lower envelope's parabolas.</summary>

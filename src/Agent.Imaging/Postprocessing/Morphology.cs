@@ -95,13 +95,13 @@ public static class Morphology
 
     internal static byte[] Open(byte[] bits, LabelMask m, Ball ball)
     {
-        var work = new float[bits.LongLength];
+        var work = WorkArray(bits.LongLength);
         return Dilate(Erode(bits, m, ball, work), m, ball, work);
     }
 
     internal static byte[] Close(byte[] bits, LabelMask m, Ball ball)
     {
-        var work = new float[bits.LongLength];
+        var work = WorkArray(bits.LongLength);
         var closed = Erode(Dilate(bits, m, ball, work), m, ball, work);
         // At the scan edge erosion sees "outside" as background; closing must never remove what was there.
         Chunks.For(closed.LongLength, (from, to) => { for (long i = from; i < to; i++) closed[i] |= bits[i]; });
@@ -111,26 +111,36 @@ public static class Morphology
     // A voxel joins the dilation when some set voxel lies within the ball around it.
     private static byte[] Dilate(byte[] src, LabelMask m, Ball ball, float[] work)
     {
-        DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: true, outsideIsSite: false, ball.SquaredLimit, work);
-        return Threshold(work, inside: true);
+        var valid = DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: true, outsideIsSite: false, ball.SquaredLimit, work);
+        return Threshold(work, valid, m.Nx, inside: true);
     }
 
     // A voxel survives erosion when no background voxel lies within the ball around it. Outside the box counts as
     // background: the margin keeps that from cutting structures that are not at the scan edge.
     private static byte[] Erode(byte[] src, LabelMask m, Ball ball, float[] work)
     {
-        DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: false, outsideIsSite: true, ball.SquaredLimit, work);
-        return Threshold(work, inside: false);
+        var valid = DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: false, outsideIsSite: true, ball.SquaredLimit, work);
+        return Threshold(work, valid, m.Nx, inside: false);
     }
 
-    // Distances beyond the ball are stored as +infinity, so "within the ball" is "finite".
-    private static byte[] Threshold(float[] d, bool inside)
+    // Distances beyond the ball are +infinity, so "within the ball" is "finite". Rows the transform never wrote hold
+    // +infinity (dilation: nothing near) or 0 (erosion: all background), which both give 0 here, as the fresh array has.
+    private static byte[] Threshold(float[] d, byte[] valid, int nx, bool inside)
     {
         var bits = new byte[d.LongLength];
-        Chunks.For(d.LongLength, (from, to) =>
+        Parallel.For(0, (valid.LongLength + 255) / 256, block =>
         {
-            for (long i = from; i < to; i++) bits[i] = float.IsFinite(d[i]) == inside ? (byte)1 : (byte)0;
+            long end = Math.Min(valid.LongLength, (block + 1) * 256);
+            for (long r = block * 256; r < end; r++)
+            {
+                if (valid[r] == 0) continue;
+                for (long i = r * nx; i < (r + 1) * nx; i++) bits[i] = float.IsFinite(d[i]) == inside ? (byte)1 : (byte)0;
+            }
         });
         return bits;
     }
+
+    // The transform reads only rows it wrote, so the array need not be cleared: pages of an empty region of the box are
+    // then never touched at all.
+    private static float[] WorkArray(long length) => GC.AllocateUninitializedArray<float>(checked((int)length));
 }
