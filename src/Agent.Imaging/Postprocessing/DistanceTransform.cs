@@ -140,9 +140,17 @@ internal static class DistanceTransform
             }
             foreach (int i in _active)
             {
+                // Only the stretch from the first to the last value that is not the unchanged one needs the envelope
+                // (widened by the reach when finite values spread). Beyond it a line stays +infinity; with sites
+                // outside (erosion) it is zeros, i.e. sites right next to the stretch, which is what the envelope's
+                // end sites at -1 and n stand for.
                 var column = _buffer.AsSpan(i * m, m);
-                column.CopyTo(_line.F);
-                if (_line.Envelope(m, s, ends, limit)) _line.Out.AsSpan(0, m).CopyTo(column);
+                int first = column.IndexOfAnyExcept(unchanged), last = column.LastIndexOfAnyExcept(unchanged);
+                if (first < 0) continue;
+                int lo = Math.Max(0, first - reach), hi = Math.Min(m - 1, last + reach);
+                var stretch = column[lo..(hi + 1)];
+                stretch.CopyTo(_line.F);
+                if (_line.Envelope(stretch.Length, s, ends, limit)) _line.Out.AsSpan(0, stretch.Length).CopyTo(stretch);
             }
             for (int r = 0; r < m; r++)
             {
