@@ -8,172 +8,139 @@ public static class Morphology
 {
     /// <summary>Keeps only the largest connected component of <paramref name="label"/>.</summary>
     public static void KeepLargestComponent(LabelVolume v, byte label, Connectivity connectivity = Connectivity.TwentySix)
-        => FilterComponents(v, label, connectivity, sizes => { var max = sizes.Max(); return sizes.Select(s => s == max).ToArray(); }, firstOnly: true);
+        => OnMask(v, label, 0, m => KeepLargest(m.Bits, m, connectivity));
 
     /// <summary>Removes components smaller than <paramref name="minMillilitres"/>.</summary>
     public static void RemoveSmallComponents(LabelVolume v, byte label, double minMillilitres, Connectivity connectivity = Connectivity.TwentySix)
-    {
-        var voxelMl = LabelMetrics.VoxelMillilitres(v.Geometry);
-        FilterComponents(v, label, connectivity, sizes => sizes.Select(s => s * voxelMl >= minMillilitres).ToArray(), firstOnly: false);
-    }
+        => OnMask(v, label, 0, m => RemoveSmall(m.Bits, m, LabelMetrics.VoxelMillilitres(v.Geometry), minMillilitres, connectivity));
 
     /// <summary>Sizes in voxels of the components of <paramref name="label"/>, largest first.</summary>
     public static long[] ComponentSizes(LabelVolume v, byte label, Connectivity connectivity = Connectivity.TwentySix)
     {
         var mask = LabelMask.Of(v, label, 0);
         if (mask is null) return [];
-        var (_, sizes) = Components(mask, connectivity);
-        return [.. sizes.OrderDescending()];
-    }
-
-    private static void FilterComponents(LabelVolume v, byte label, Connectivity connectivity, Func<long[], bool[]> keep, bool firstOnly)
-    {
-        var mask = LabelMask.Of(v, label, 0);
-        if (mask is null) return;
-        var (ids, sizes) = Components(mask, connectivity);
-        var kept = keep(sizes);
-        if (firstOnly)
-        {
-            // Ties: keep the first found, so the result does not depend on thread timing.
-            bool seen = false;
-            for (int c = 0; c < kept.Length; c++) { if (kept[c] && seen) kept[c] = false; seen |= kept[c]; }
-        }
-        var bits = new byte[mask.Bits.Length];
-        for (long i = 0; i < bits.LongLength; i++) bits[i] = ids[i] > 0 && kept[ids[i] - 1] ? (byte)1 : (byte)0;
-        mask.WithBits(bits).WriteBack(v, label);
-    }
-
-    /// <summary>Component id (from 1) per mask voxel and each component's size; breadth-first with an explicit queue.</summary>
-    private static (int[] Ids, long[] Sizes) Components(LabelMask m, Connectivity connectivity)
-    {
-        var ids = new int[m.Bits.Length];
-        var sizes = new List<long>();
-        var offsets = LabelMask.Neighbours(connectivity);
-        var queue = new Queue<long>();
-        for (long start = 0; start < m.Bits.LongLength; start++)
-        {
-            if (m.Bits[start] == 0 || ids[start] != 0) continue;
-            int id = sizes.Count + 1;
-            long size = 0;
-            ids[start] = id;
-            queue.Enqueue(start);
-            while (queue.Count > 0)
-            {
-                var p = queue.Dequeue();
-                size++;
-                int i = (int)(p % m.Nx), j = (int)(p / m.Nx % m.Ny), k = (int)(p / ((long)m.Nx * m.Ny));
-                foreach (var (di, dj, dk) in offsets)
-                {
-                    int a = i + di, b = j + dj, c = k + dk;
-                    if ((uint)a >= (uint)m.Nx || (uint)b >= (uint)m.Ny || (uint)c >= (uint)m.Nz) continue;
-                    var q = m.Index(a, b, c);
-                    if (m.Bits[q] == 0 || ids[q] != 0) continue;
-                    ids[q] = id;
-                    queue.Enqueue(q);
-                }
-            }
-            sizes.Add(size);
-        }
-        return (ids, [.. sizes]);
+        var components = new RunComponents(mask.Bits, mask.Nx, mask.Ny, mask.Nz, ones: true, connectivity);
+        return [.. components.Sizes.OrderDescending()];
     }
 
     /// <summary>
     /// Fills enclosed background inside <paramref name="label"/>: background not 6-connected to the image border
     /// (through non-label voxels) becomes the label. Other structures inside stay as they are.
     /// </summary>
-    public static void FillHoles(LabelVolume v, byte label)
-    {
-        var mask = LabelMask.Of(v, label, 1);
-        if (mask is null) return;
-        int nx = mask.Nx, ny = mask.Ny, nz = mask.Nz;
-        // outside[i] = 1 when reachable from the box faces without crossing the label.
-        var outside = new byte[mask.Bits.Length];
-        var queue = new Queue<long>();
-        for (int k = 0; k < nz; k++)
-            for (int j = 0; j < ny; j++)
-                for (int i = 0; i < nx; i++)
-                {
-                    if (i != 0 && j != 0 && k != 0 && i != nx - 1 && j != ny - 1 && k != nz - 1) continue;
-                    var p = mask.Index(i, j, k);
-                    if (mask.Bits[p] == 0 && outside[p] == 0) { outside[p] = 1; queue.Enqueue(p); }
-                }
-        var offsets = LabelMask.Neighbours(Connectivity.Six);
-        while (queue.Count > 0)
-        {
-            var p = queue.Dequeue();
-            int i = (int)(p % nx), j = (int)(p / nx % ny), k = (int)(p / ((long)nx * ny));
-            foreach (var (di, dj, dk) in offsets)
-            {
-                int a = i + di, b = j + dj, c = k + dk;
-                if ((uint)a >= (uint)nx || (uint)b >= (uint)ny || (uint)c >= (uint)nz) continue;
-                var q = mask.Index(a, b, c);
-                if (mask.Bits[q] != 0 || outside[q] != 0) continue;
-                outside[q] = 1;
-                queue.Enqueue(q);
-            }
-        }
-        var bits = new byte[outside.Length];
-        for (long i = 0; i < bits.LongLength; i++) bits[i] = outside[i] == 0 ? (byte)1 : (byte)0;
-        mask.WithBits(bits).WriteBack(v, label);
-    }
+    public static void FillHoles(LabelVolume v, byte label) => OnMask(v, label, 1, m => Fill(m.Bits, m));
 
     /// <summary>Erosion then dilation with a voxel ball of <paramref name="radius"/>: removes spurs and specks thinner than the ball.</summary>
     public static void Open(LabelVolume v, byte label, int radius = 1)
     {
-        var mask = LabelMask.Of(v, label, radius + 1);
-        if (mask is null) return;
-        var ball = Ball(radius);
-        mask.WithBits(Dilate(mask, Erode(mask, mask.Bits, ball), ball)).WriteBack(v, label);
+        var ball = Ball.InVoxels(radius);
+        OnMask(v, label, ball.Margin, m => Open(m.Bits, m, ball));
     }
 
     /// <summary>Dilation then erosion: bridges gaps and notches narrower than the ball (e.g. slice-to-slice dropouts of 2D models).</summary>
     public static void Close(LabelVolume v, byte label, int radius = 1)
     {
-        var mask = LabelMask.Of(v, label, radius + 1);
-        if (mask is null) return;
-        var ball = Ball(radius);
-        var closed = Erode(mask, Dilate(mask, mask.Bits, ball), ball);
+        var ball = Ball.InVoxels(radius);
+        OnMask(v, label, ball.Margin, m => Close(m.Bits, m, ball));
+    }
+
+    /// <summary>Opening with a ball of <paramref name="millimetres"/> radius in patient space (every axis at its own spacing).</summary>
+    public static void OpenMillimetres(LabelVolume v, byte label, double millimetres)
+    {
+        var ball = Ball.InMillimetres(millimetres, v.Geometry.Spacing);
+        OnMask(v, label, ball.Margin, m => Open(m.Bits, m, ball));
+    }
+
+    /// <summary>Closing with a ball of <paramref name="millimetres"/> radius in patient space (every axis at its own spacing).</summary>
+    public static void CloseMillimetres(LabelVolume v, byte label, double millimetres)
+    {
+        var ball = Ball.InMillimetres(millimetres, v.Geometry.Spacing);
+        OnMask(v, label, ball.Margin, m => Close(m.Bits, m, ball));
+    }
+
+    private static void OnMask(LabelVolume v, byte label, (int, int, int) margin, Func<LabelMask, byte[]> step)
+    {
+        var box = LabelBoxes.Find(v)[label];
+        if (box is null) return;
+        var mask = LabelMask.Of(v, label, box.Value, margin);
+        mask.WithBits(step(mask)).WriteBack(v, label);
+    }
+
+    private static void OnMask(LabelVolume v, byte label, int margin, Func<LabelMask, byte[]> step) => OnMask(v, label, (margin, margin, margin), step);
+
+    internal static byte[] KeepLargest(byte[] bits, LabelMask m, Connectivity connectivity)
+    {
+        var components = new RunComponents(bits, m.Nx, m.Ny, m.Nz, ones: true, connectivity);
+        if (components.Sizes.Length <= 1) return bits;
+        // Ties: keep the first found in scan order, so the result does not depend on thread timing.
+        int keep = 0;
+        for (int c = 1; c < components.Sizes.Length; c++) if (components.Sizes[c] > components.Sizes[keep]) keep = c;
+        components.Paint(bits, c => c != keep, 0);
+        return bits;
+    }
+
+    internal static byte[] RemoveSmall(byte[] bits, LabelMask m, double voxelMillilitres, double minMillilitres, Connectivity connectivity)
+    {
+        var components = new RunComponents(bits, m.Nx, m.Ny, m.Nz, ones: true, connectivity);
+        components.Paint(bits, c => components.Sizes[c] * voxelMillilitres < minMillilitres, 0);
+        return bits;
+    }
+
+    /// <summary>Background components (6-connected) that do not reach the box's faces are holes.</summary>
+    internal static byte[] Fill(byte[] bits, LabelMask m)
+    {
+        var background = new RunComponents(bits, m.Nx, m.Ny, m.Nz, ones: false, Connectivity.Six);
+        background.Paint(bits, c => !background.TouchesFace[c], 1);
+        return bits;
+    }
+
+    internal static byte[] Open(byte[] bits, LabelMask m, Ball ball)
+    {
+        var work = WorkArray(bits.LongLength);
+        return Dilate(Erode(bits, m, ball, work), m, ball, work);
+    }
+
+    internal static byte[] Close(byte[] bits, LabelMask m, Ball ball)
+    {
+        var work = WorkArray(bits.LongLength);
+        var closed = Erode(Dilate(bits, m, ball, work), m, ball, work);
         // At the scan edge erosion sees "outside" as background; closing must never remove what was there.
-        for (long i = 0; i < closed.LongLength; i++) closed[i] |= mask.Bits[i];
-        mask.WithBits(closed).WriteBack(v, label);
+        Chunks.For(closed.LongLength, (from, to) => { for (long i = from; i < to; i++) closed[i] |= bits[i]; });
+        return closed;
     }
 
-    private static (int, int, int)[] Ball(int radius)
+    // A voxel joins the dilation when some set voxel lies within the ball around it.
+    private static byte[] Dilate(byte[] src, LabelMask m, Ball ball, float[] work)
     {
-        if (radius is < 1 or > 8) throw new ArgumentOutOfRangeException(nameof(radius), "radius must be 1..8 voxels");
-        var list = new List<(int, int, int)>();
-        for (int k = -radius; k <= radius; k++)
-            for (int j = -radius; j <= radius; j++)
-                for (int i = -radius; i <= radius; i++)
-                    if (i * i + j * j + k * k <= radius * radius) list.Add((i, j, k));
-        return [.. list];
+        var valid = DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: true, outsideIsSite: false, ball.SquaredLimit, work);
+        return Threshold(work, valid, m.Nx, inside: true);
     }
 
-    // Outside the box counts as background: the margin keeps that from cutting structures that are not at the scan edge.
-    private static byte[] Erode(LabelMask m, byte[] src, (int, int, int)[] ball) => Apply(m, src, ball, erode: true);
-
-    private static byte[] Dilate(LabelMask m, byte[] src, (int, int, int)[] ball) => Apply(m, src, ball, erode: false);
-
-    private static byte[] Apply(LabelMask m, byte[] src, (int, int, int)[] ball, bool erode)
+    // A voxel survives erosion when no background voxel lies within the ball around it. Outside the box counts as
+    // background: the margin keeps that from cutting structures that are not at the scan edge.
+    private static byte[] Erode(byte[] src, LabelMask m, Ball ball, float[] work)
     {
-        var dst = new byte[src.Length];
-        int nx = m.Nx, ny = m.Ny, nz = m.Nz;
-        Parallel.For(0, nz, k =>
+        var valid = DistanceTransform.Squared(src, m.Nx, m.Ny, m.Nz, ball.Spacing, siteIsSet: false, outsideIsSite: true, ball.SquaredLimit, work);
+        return Threshold(work, valid, m.Nx, inside: false);
+    }
+
+    // Distances beyond the ball are +infinity, so "within the ball" is "finite". Rows the transform never wrote hold
+    // +infinity (dilation: nothing near) or 0 (erosion: all background), which both give 0 here, as the fresh array has.
+    private static byte[] Threshold(float[] d, byte[] valid, int nx, bool inside)
+    {
+        var bits = new byte[d.LongLength];
+        Parallel.For(0, (valid.LongLength + 255) / 256, block =>
         {
-            for (int j = 0; j < ny; j++)
-                for (int i = 0; i < nx; i++)
-                {
-                    bool hit = erode;
-                    foreach (var (di, dj, dk) in ball)
-                    {
-                        int a = i + di, b = j + dj, c = k + dk;
-                        bool set = (uint)a < (uint)nx && (uint)b < (uint)ny && (uint)c < (uint)nz && src[m.Index(a, b, c)] != 0;
-                        if (erode && !set) { hit = false; break; }
-                        if (!erode && set) { hit = true; break; }
-                    }
-                    dst[m.Index(i, j, k)] = hit ? (byte)1 : (byte)0;
-                }
+            long end = Math.Min(valid.LongLength, (block + 1) * 256);
+            for (long r = block * 256; r < end; r++)
+            {
+                if (valid[r] == 0) continue;
+                for (long i = r * nx; i < (r + 1) * nx; i++) bits[i] = float.IsFinite(d[i]) == inside ? (byte)1 : (byte)0;
+            }
         });
-        return dst;
+        return bits;
     }
+
+    // The transform reads only rows it wrote, so the array need not be cleared: pages of an empty region of the box are
+    // then never touched at all.
+    private static float[] WorkArray(long length) => GC.AllocateUninitializedArray<float>(checked((int)length));
 }

@@ -50,18 +50,16 @@ public sealed class ModelPackage
     public UNetOptions NetworkOptions => ManifestValidator.ToUNetOptions(Manifest);
 
     /// <summary>
-    /// The manifest's recommended post-processing for a label map on <paramref name="grid"/>: millimetre radii become
-    /// voxel radii at the grid's finest spacing (at least one voxel when a radius is given).
+    /// The manifest's recommended post-processing for a label map on <paramref name="grid"/>: opening and closing radii
+    /// stay in millimetres, so they mean the same distance along every axis whatever the grid's spacing.
     /// </summary>
     public IReadOnlyDictionary<byte, LabelPostProcessing> RecommendedPostProcessing(ImageGeometry grid)
     {
         ArgumentNullException.ThrowIfNull(grid);
-        double voxel = Math.Min(grid.Spacing.X, Math.Min(grid.Spacing.Y, grid.Spacing.Z));
-        static int Radius(double mm, double voxel) => mm <= 0 ? 0 : Math.Max(1, (int)Math.Round(mm / voxel));
         return Manifest.Labels.ToDictionary(l => (byte)l.Value, l => new LabelPostProcessing
         {
-            OpeningRadius = Radius(l.PostProcessing.OpeningMm, voxel),
-            ClosingRadius = Radius(l.PostProcessing.ClosingMm, voxel),
+            OpeningMillimetres = l.PostProcessing.OpeningMm,
+            ClosingMillimetres = l.PostProcessing.ClosingMm,
             KeepLargestComponent = l.PostProcessing.LargestComponent,
             MinComponentMillilitres = l.PostProcessing.MinComponentMl ?? 0,
             FillHoles = l.PostProcessing.FillHoles,
