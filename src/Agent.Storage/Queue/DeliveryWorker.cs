@@ -90,6 +90,7 @@ public sealed partial class DeliveryWorker
         DeliveryOutbox outbox, JobWorkerOptions options, ILogger log, Func<DeliveryBatch, CancellationToken, IAsyncEnumerable<DeliveryResult>> sender,
         DeliveryBatch batch, CancellationToken cancellationToken)
     {
+        int delivered = 0;
         await foreach (var (item, outcome) in sender(batch, cancellationToken).ConfigureAwait(false))
         {
             if (item is null) return outcome.Succeeded ? new DeliveryOutcome(false, null, "not sent: the sender reported success for no item") : outcome;
@@ -99,6 +100,7 @@ public sealed partial class DeliveryWorker
             {
                 if (!await outbox.CompleteAsync(item, outcome.DimseStatus ?? 0, CancellationToken.None).ConfigureAwait(false))
                     LogItemDiscarded(log, options.Name, item.Id);
+                else delivered++;
             }
             else
             {
@@ -111,8 +113,12 @@ public sealed partial class DeliveryWorker
             batch.Finished();
         }
 
+        if (delivered > 0) LogDelivered(log, options.Name, delivered, batch.Items.Count, batch.Destination);
         return batch.Open == 0 ? null : new DeliveryOutcome(false, null, "not sent: the sender reported no outcome for it");
     }
+
+    [LoggerMessage(EventId = 4053, Level = LogLevel.Information, Message = "{Worker}: {Delivered} of {Count} object(s) acknowledged by {Destination}")]
+    private static partial void LogDelivered(ILogger logger, string worker, int delivered, int count, string destination);
 
     [LoggerMessage(EventId = 4050, Level = LogLevel.Warning, Message = "{Worker}: delivery {DeliveryId} to {Destination} attempt {Attempt} failed, now {State}: {Error}")]
     private static partial void LogFailed(ILogger logger, string worker, long deliveryId, string destination, int attempt, string state, string error);

@@ -54,6 +54,10 @@ public sealed partial class JobWorker
                     {
                         LogResultDiscarded(log, options.Name, lease.Id);
                     }
+                    else
+                    {
+                        LogSucceeded(log, options.Name, lease.Id, lease.Kind, outcome.Outputs.Count);
+                    }
 
                     return;
                 }
@@ -80,6 +84,9 @@ public sealed partial class JobWorker
 
     [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "{Worker} leased job {JobId} ({Kind}), attempt {Attempt}")]
     private static partial void LogLeased(ILogger logger, string worker, long jobId, string kind, int attempt);
+
+    [LoggerMessage(EventId = 4045, Level = LogLevel.Information, Message = "{Worker}: job {JobId} ({Kind}) succeeded with {Outputs} output(s)")]
+    private static partial void LogSucceeded(ILogger logger, string worker, long jobId, string kind, int outputs);
 
     [LoggerMessage(EventId = 4042, Level = LogLevel.Warning, Message = "{Worker}: job {JobId} attempt {Attempt} failed, now {State}: {Error}")]
     private static partial void LogFailed(ILogger logger, string worker, long jobId, int attempt, string state, string error);
