@@ -1,8 +1,8 @@
 #:project ../../../src/Agent.Inference/Agent.Inference.csproj
 // Retrains the bundled abdominal CT model on synthetic phantoms, in one command from the repository root:
 //
-//   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 40] [--iterations 50] [--train 24] [--validation 4]
-//       [--validate-every 1] [--work DIR] [--out DIR]      (re-running with the same --work resumes)
+//   dotnet run config/models/abdomen-ct-3d/train.cs -- [--epochs 200] [--iterations 60] [--train 48] [--validation 4]
+//       [--validate-every 20] [--work DIR] [--out DIR]      (re-running with the same --work resumes)
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- --evaluate [--matrix 512] [--model DIR]   (held-out Dice per organ)
 //   dotnet run config/models/abdomen-ct-3d/train.cs -- --dimensions 2 --out DIR   (the slice-wise 2D comparison model)
 //
@@ -33,8 +33,8 @@ if (dimensions != 3 && !args.Contains("--out")) throw new ArgumentException("--d
 var destination = Path.GetFullPath(Option("--out", here));
 Directory.CreateDirectory(destination);
 
-int epochs = IntOption("--epochs", 40), iterations = IntOption("--iterations", 50), trainCount = IntOption("--train", 24);
-int validateEvery = IntOption("--validate-every", 1), validationCount = IntOption("--validation", 4);
+int epochs = IntOption("--epochs", 200), iterations = IntOption("--iterations", 60), trainCount = IntOption("--train", 48);
+int validateEvery = IntOption("--validate-every", 20), validationCount = IntOption("--validation", 4);
 var work = Option("--work", Path.Combine(Path.GetTempPath(), $"abdomen-ct-{dimensions}d-training"));
 
 // Coarse phantoms (3 mm pixels, 3-5 mm slices) keep generation and training cheap; the model works at 3x3x4 mm anyway.
