@@ -203,5 +203,5 @@ internal static class ReanalyzeCommand
 
     private static string Describe(IReadOnlyDictionary<string, string> query) => string.Join(" ", query.Select(kv => $"{kv.Key}={kv.Value}"));
 
-    private static string Known(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "none";
+    private static string Known(IEnumerable<string> names) => ReanalysisOptionsValidator.Known(names);
 }

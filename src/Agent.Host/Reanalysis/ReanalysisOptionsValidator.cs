@@ -103,5 +103,5 @@ public sealed class ReanalysisOptionsValidator(IOptions<DestinationsOptions> des
     private static string? ScheduleName(string name) =>
         name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') ? null : $"'{name}' may only use letters, digits, '-', '_' and '.'";
 
-    private static string Known(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "none";
+    internal static string Known(IEnumerable<string> names) => names.Any() ? string.Join(", ", names.Order(StringComparer.Ordinal)) : "none";
 }

@@ -78,7 +78,7 @@ public sealed class ReanalyzeCommandTests(ITestOutputHelper log)
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Contains("agent reanalyze: --source 'pcas' is not configured under Agent:Reanalysis:Sources (known: pacs)", error, StringComparison.Ordinal);
         Assert.Contains("agent reanalyze: --model 'tiny-ct' has no version: pin one as NAME@VERSION (e.g. tiny-ct@1.0.0)", error, StringComparison.Ordinal);
-        Assert.Contains("agent reanalyze: --send-to 'nowhere' is not configured under Agent:Destinations (known: orthanc)", error, StringComparison.Ordinal);
+        Assert.Contains("agent reanalyze: --send-to 'nowhere' is not configured under Agent:Destinations (known: orthanc, pacs)", error, StringComparison.Ordinal);
         Assert.Contains("agent reanalyze: --query 'Modality' must be Keyword=Value", error, StringComparison.Ordinal);
         Assert.Contains("agent reanalyze: --query:StudyDate 'last week' is not a date range", error, StringComparison.Ordinal);
 
