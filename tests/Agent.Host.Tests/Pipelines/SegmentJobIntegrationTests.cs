@@ -13,32 +13,10 @@ public sealed class SegmentJobIntegrationTests
     public async Task A_series_matching_a_run_rule_is_segmented_by_the_job_worker_and_its_seg_is_recorded_with_the_model_version()
     {
         using var home = new TempHome();
-        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
-        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny"), "0.2.0");
-        await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), """
-            version: "seg-1"
-            defaults: {quiet_seconds: 1}
-            rules:
-              - name: ct-abdomen
-                match: {Modality: CT, BodyPartExamined: ABDOMEN}
-                actions: [run: tiny-ct]
-            """);
-        var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
-        {
-            ["AGENT__Dicom__Port"] = "0",
-            ["AGENT__Dicom__BindAddress"] = "127.0.0.1",
-            ["AGENT__Jobs__PollSeconds"] = "1",
-            ["AGENT__Routing__Device"] = "cpu",
-        });
-        var settings = AgentSettings.From(configuration, home.Path);
-        using var host = AgentHostFactory.Build(configuration, settings);
-        await host.StartAsync();
+        var (study, host) = await StartAndSendAbdomenAsync(home, "actions: [run: tiny-ct]", []);
+        using var _ = host;
         try
         {
-            var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
-            var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
-            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
-
             var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -76,38 +54,17 @@ public sealed class SegmentJobIntegrationTests
     public async Task The_running_agent_delivers_the_seg_sr_and_key_images_of_a_segmented_series_to_orthanc_in_the_same_study()
     {
         using var home = new TempHome();
-        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
-        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny"), "0.2.0");
-        await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), """
-            version: "seg-2"
-            defaults: {quiet_seconds: 1}
-            rules:
-              - name: ct-abdomen
-                match: {Modality: CT, BodyPartExamined: ABDOMEN}
-                actions:
-                  - run: {model: tiny-ct, send_to: [pacs]}
-            """);
         await using var orthanc = new OrthancProcess(Path.Combine(home.Path, "orthanc"));
         await orthanc.StartAsync();
-        var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
+        var (study, host) = await StartAndSendAbdomenAsync(home, "actions: [{run: {model: tiny-ct, send_to: [pacs]}}]", new()
         {
-            ["AGENT__Dicom__Port"] = "0",
-            ["AGENT__Dicom__BindAddress"] = "127.0.0.1",
-            ["AGENT__Jobs__PollSeconds"] = "1",
-            ["AGENT__Routing__Device"] = "cpu",
             ["AGENT__Destinations__pacs__AeTitle"] = "ORTHANC",
             ["AGENT__Destinations__pacs__Host"] = "127.0.0.1",
             ["AGENT__Destinations__pacs__Port"] = orthanc.DicomPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
-        var settings = AgentSettings.From(configuration, home.Path);
-        using var host = AgentHostFactory.Build(configuration, settings);
-        await host.StartAsync();
+        using var _ = host;
         try
         {
-            var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
-            var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
-            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
-
             var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
@@ -134,5 +91,38 @@ public sealed class SegmentJobIntegrationTests
         {
             await host.StopAsync();
         }
+    }
+
+    /// <summary>
+    /// A running agent with the tiny model and one rule for the CT abdomen series (<paramref name="actions"/>), to which
+    /// storescu has sent that series.
+    /// </summary>
+    private static async Task<(ThreeSeriesStudy Study, Microsoft.Extensions.Hosting.IHost Host)> StartAndSendAbdomenAsync(
+        TempHome home, string actions, Dictionary<string, string?> settingsOverrides)
+    {
+        var study = await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None);
+        await TinyModel.WriteAsync(Path.Combine(home.Path, "config", "models", "tiny"), "0.2.0");
+        await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), $$"""
+            version: "seg"
+            defaults: {quiet_seconds: 1}
+            rules:
+              - name: ct-abdomen
+                match: {Modality: CT, BodyPartExamined: ABDOMEN}
+                {{actions}}
+            """);
+        var environment = new Dictionary<string, string?>(settingsOverrides)
+        {
+            ["AGENT__Dicom__Port"] = "0",
+            ["AGENT__Dicom__BindAddress"] = "127.0.0.1",
+            ["AGENT__Jobs__PollSeconds"] = "1",
+            ["AGENT__Routing__Device"] = "cpu",
+        };
+        var configuration = AgentConfiguration.Build(home.Path, null, environment);
+        var host = AgentHostFactory.Build(configuration, AgentSettings.From(configuration, home.Path));
+        await host.StartAsync();
+        var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
+        var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
+        Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+        return (study, host);
     }
 }
