@@ -23,7 +23,7 @@ public static class PipelineLatencyBenchmark
     {
         int slices = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 480;
         int quiet = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
-        var modelDir = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine(RepositoryRoot(), "config", "models", "abdomen-ct-3d"));
+        var modelDir = Path.GetFullPath(args.Length > 2 ? args[2] : Path.Combine(Agent.Tests.Shared.RepositoryRoot.Find(), "config", "models", "abdomen-ct-3d"));
         var root = Directory.CreateTempSubdirectory("agent-bench-pipeline-").FullName;
         // The embedded server runs as 'postgres' when we are root and must traverse the home.
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(root, (UnixFileMode)0b111_101_101);
@@ -164,14 +164,5 @@ public static class PipelineLatencyBenchmark
         if (!File.Exists(Path.Combine(from, "model.json"))) throw new FileNotFoundException($"no model package in {from} (train it: see config/models/abdomen-ct-3d/README.md)");
         Directory.CreateDirectory(to);
         foreach (var file in Directory.GetFiles(from)) File.Copy(file, Path.Combine(to, Path.GetFileName(file)));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Agent.sln"))) return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("run from within the repository");
     }
 }

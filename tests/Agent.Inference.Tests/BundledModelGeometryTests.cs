@@ -36,7 +36,7 @@ public sealed class BundledModelGeometryTests : IDisposable
         var geometry = series.Volume!.Geometry;
         Assert.Equal(-1, geometry.Direction[8], 9); // feet first: slices run towards the feet
 
-        var package = await ModelPackage.LoadAsync(BundledModelFolder(), CancellationToken.None);
+        var package = await ModelPackage.LoadAsync(Path.Combine(Agent.Tests.Shared.RepositoryRoot.Find(), "config", "models", "abdomen-ct-3d"), CancellationToken.None);
         using var gate = new DeviceGate(1);
         using var model = SegmentationModel.Create(package, InferenceDevice.Resolve("cpu"), gate);
         var predicted = await model.SegmentAsync(series.Volume, postProcess: true, CancellationToken.None);
@@ -74,15 +74,5 @@ public sealed class BundledModelGeometryTests : IDisposable
                     sums[l] = (s + Vec3.From(g.IndexToPatient(i, j, k)), n + 1);
                 }
         return sums.ToDictionary(kv => kv.Key, kv => (1.0 / kv.Value.N) * kv.Value.Sum);
-    }
-
-    private static string BundledModelFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "config", "models", "abdomen-ct-3d");
-            if (File.Exists(Path.Combine(dir.FullName, "Agent.sln"))) return candidate;
-        }
-        throw new DirectoryNotFoundException("repository root not found above " + AppContext.BaseDirectory);
     }
 }

@@ -32,9 +32,9 @@ internal static class SegmentCommand
                 return ExitCodes.Failure;
             }
             var spec = parse.GetValue(model)!;
-            var at = spec.IndexOf('@', StringComparison.Ordinal);
+            var (name, version) = ModelCatalog.SplitSpec(spec);
             var home = AgentConfiguration.Home(context.Environment);
-            var folder = await ModelCatalog.ForHome(home).FindAsync(at < 0 ? spec : spec[..at], at < 0 ? null : spec[(at + 1)..], ct).ConfigureAwait(false);
+            var folder = await ModelCatalog.ForHome(home).FindAsync(name, version, ct).ConfigureAwait(false);
             if (folder is null)
             {
                 await context.Error.WriteLineAsync($"agent segment: model: no model package '{spec}' in {Path.Combine(home, "config", "models")} or the bundled models").ConfigureAwait(false);

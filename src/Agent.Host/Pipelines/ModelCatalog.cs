@@ -12,6 +12,14 @@ public sealed class ModelCatalog(IReadOnlyList<string> roots)
     public static ModelCatalog ForHome(string home) =>
         new([Path.Combine(home, "config", "models"), Path.Combine(AppContext.BaseDirectory, "config", "models")]);
 
+    /// <summary>Splits NAME or NAME@VERSION at the first '@' (rules, <c>segment --model</c> and re-analysis write models so).</summary>
+    public static (string Name, string? Version) SplitSpec(string spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var at = spec.IndexOf('@', StringComparison.Ordinal);
+        return at < 0 ? (spec, null) : (spec[..at], spec[(at + 1)..]);
+    }
+
     /// <summary>The package folder, or null when no package has that name (and version).</summary>
     public async Task<string?> FindAsync(string name, string? version, CancellationToken cancellationToken)
     {

@@ -6,11 +6,10 @@ public sealed record ModelSpec(string Name, string Version)
     public static (ModelSpec? Spec, string? Error) Parse(string? text)
     {
         var value = text?.Trim() ?? "";
-        var at = value.IndexOf('@', StringComparison.Ordinal);
         if (value.Length == 0) return (null, "is required (NAME@VERSION of an installed model package)");
-        if (at < 0) return (null, $"'{value}' has no version: pin one as NAME@VERSION (e.g. {value}@1.0.0)");
-        var name = value[..at].Trim();
-        var version = value[(at + 1)..].Trim();
+        var (name, version) = Pipelines.ModelCatalog.SplitSpec(value);
+        if (version is null) return (null, $"'{value}' has no version: pin one as NAME@VERSION (e.g. {value}@1.0.0)");
+        (name, version) = (name.Trim(), version.Trim());
         if (name.Length == 0 || version.Length == 0 || version.Contains('@', StringComparison.Ordinal))
             return (null, $"'{value}' is not NAME@VERSION");
         return (new ModelSpec(name, version), null);

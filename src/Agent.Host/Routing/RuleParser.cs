@@ -343,9 +343,7 @@ public static class RuleParser
                 Error(value, "run needs a model: NAME or NAME@VERSION");
                 return null;
             }
-            var at = spec.IndexOf('@', StringComparison.Ordinal);
-            var model = at < 0 ? spec : spec[..at];
-            var version = at < 0 ? null : spec[(at + 1)..];
+            var (model, version) = Pipelines.ModelCatalog.SplitSpec(spec);
             if (model.Length == 0 || version is { Length: 0 } || model.Any(ch => !(char.IsAsciiLetterOrDigit(ch) || ch is '-' or '_' or '.')))
             {
                 Error(value, $"'{spec}' is not NAME or NAME@VERSION (letters, digits, '-', '_', '.')");
