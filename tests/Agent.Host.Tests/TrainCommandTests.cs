@@ -31,7 +31,7 @@ public sealed class TrainCommandTests
         using var output = new StringWriter();
         using var error = new StringWriter();
         var code = await CliApp.RunAsync(["train", data, "--manifest", template, "--out", Path.Combine(home.Path, "run"),
-                "--epochs", "1", "--iterations", "2", "--batch", "1", "--device", "cpu"],
+                "--epochs", "1", "--iterations", "2", "--batch", "1", "--device", "cpu", "--no-mirror"],
             new CliContext { Out = output, Error = error, Environment = new Dictionary<string, string?>() }, CancellationToken.None);
 
         Assert.True(code == ExitCodes.Ok, error.ToString() + output);

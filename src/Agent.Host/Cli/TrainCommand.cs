@@ -21,9 +21,10 @@ internal static class TrainCommand
         var batch = new Option<int>("--batch") { Description = "Patches per batch", DefaultValueFactory = _ => 2 };
         var device = new Option<string>("--device") { Description = "auto, cpu or cuda[:N]", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { Description = "Random seed", DefaultValueFactory = _ => 1 };
+        var noMirror = new Option<bool>("--no-mirror") { Description = "No random flips in augmentation (for anatomy with a fixed left/right layout, e.g. liver vs spleen)" };
         var command = new Command("train", "Train a segmentation model on an MSD-layout dataset and write a model package")
         {
-            dataset, manifest, output, epochs, iterations, batch, device, seed,
+            dataset, manifest, output, epochs, iterations, batch, device, seed, noMirror,
         };
         command.SetAction(async (parse, ct) =>
         {
@@ -39,6 +40,7 @@ internal static class TrainCommand
                     BatchSize = parse.GetValue(batch),
                     Device = parse.GetValue(device) ?? "auto",
                     Seed = parse.GetValue(seed),
+                    Mirror = !parse.GetValue(noMirror),
                 };
                 try
                 {
