@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Agent.Dicom;
 using Agent.Imaging;
 using Agent.Imaging.Phantom;
@@ -58,6 +59,26 @@ public sealed class BundledModelGeometryTests : IDisposable
         // LPS: patient left is +x. A model (or a reader) that mirrored the patient would swap these.
         Assert.True(found[PhantomLabels.LeftKidney].X > found[PhantomLabels.RightKidney].X);
         Assert.True(found[PhantomLabels.Spleen].X > found[PhantomLabels.Liver].X);
+    }
+
+    [Fact]
+    public async Task The_same_scan_through_the_same_model_twice_gives_byte_identical_labels()
+    {
+        // Provenance records the model version and its weights' SHA-256: that promises the same labels every time.
+        var phantom = PhantomGenerator.Generate(new PhantomOptions { Seed = 2006, Matrix = 128, PixelSpacing = 3.2, SliceSpacing = 5 });
+        var package = await ModelPackage.LoadAsync(Path.Combine(Agent.Tests.Shared.RepositoryRoot.Find(), "config", "models", "abdomen-ct-3d"), CancellationToken.None);
+        using var gate = new DeviceGate(1);
+
+        async Task<byte[]> SegmentAsync()
+        {
+            using var model = SegmentationModel.Create(package, InferenceDevice.Resolve("cpu"), gate);
+            return (await model.SegmentAsync(phantom.Image, postProcess: true, CancellationToken.None)).Labels;
+        }
+        var first = await SegmentAsync();
+        var second = await SegmentAsync();
+
+        Assert.Equal(new byte[] { 0, 1, 2, 3, 4 }, first.Distinct().Order());
+        Assert.Equal(Convert.ToHexString(SHA256.HashData(first)), Convert.ToHexString(SHA256.HashData(second)));
     }
 
     private static Dictionary<byte, Vec3> PatientCentroids(LabelVolume labels)

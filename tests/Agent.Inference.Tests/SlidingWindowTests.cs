@@ -39,6 +39,22 @@ public sealed class SlidingWindowTests
         }
     }
 
+    [Fact]
+    public void A_model_that_outputs_NaN_for_one_patch_fails_the_prediction_naming_that_patch()
+    {
+        var image = RandomVolume(32, 16, 8, seed: 2);
+        var options = new SlidingWindowOptions { PatchSize = (16, 16, 8), Overlap = 0, BatchSize = 1 };
+        // Finite everywhere except where the second patch (x 16-31) is fed in: its values are all above 100.
+        static Tensor NaNInSecondPatch(Tensor x) => where(x.max() > 100, full_like(cat([x, x], 1), double.NaN), cat([-x, x], 1));
+        image.Voxels.AsSpan().Clear();
+        for (int z = 0; z < 8; z++) for (int y = 0; y < 16; y++) for (int x = 16; x < 32; x++) image.At(x, y, z) = 200;
+
+        var e = Assert.Throws<NonFiniteOutputException>(() => SlidingWindowPredictor.Predict(image, NaNInSecondPatch, 2, options, CPU, CancellationToken.None));
+
+        Assert.Contains("4096 non-finite probabilities", e.Message, StringComparison.Ordinal);
+        Assert.Contains("patch at voxel (16, 0, 0)", e.Message, StringComparison.Ordinal);
+    }
+
     // A model that is wrong near its patch borders, as real networks are with little context there.
     private static Tensor BorderArtifact(Tensor x)
     {

@@ -119,6 +119,49 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_same_seed_gives_bit_identical_losses_and_another_seed_does_not()
+    {
+        var train = new[] { BlobCase(1), BlobCase(2) };
+        TrainingOptions Options(string name, int seed) => new() { OutputDirectory = Path.Combine(folder, name), Epochs = 2, IterationsPerEpoch = 3, Device = "cpu", Seed = seed };
+
+        var a = await new Trainer(BlobManifest(), Options("a", 7)).TrainAsync(train, [], CancellationToken.None);
+        var b = await new Trainer(BlobManifest(), Options("b", 7)).TrainAsync(train, [], CancellationToken.None);
+        var c = await new Trainer(BlobManifest(), Options("c", 8)).TrainAsync(train, [], CancellationToken.None);
+
+        Assert.Equal(a.History.Select(h => h.TrainLoss), b.History.Select(h => h.TrainLoss));
+        Assert.NotEqual(a.History.Select(h => h.TrainLoss), c.History.Select(h => h.TrainLoss));
+    }
+
+    [Fact]
+    public async Task A_value_that_becomes_non_finite_stops_training_naming_epoch_iteration_and_where_and_writes_no_state()
+    {
+        // A spread of 1e-36 HU turns finite CT values into ~1e38, near float32's limit: the first step overflows
+        // (in the loss or, with instance normalisation absorbing the scale, in the gradients).
+        var manifest = BlobManifest() with { Normalization = new NormalizationSpec { Scheme = "ct", Window = [-200, 300], Mean = 50, Std = 1e-36 } };
+        var options = new TrainingOptions { OutputDirectory = folder, Epochs = 1, IterationsPerEpoch = 3, Device = "cpu" };
+
+        var e = await Assert.ThrowsAsync<TrainingDivergedException>(() => new Trainer(manifest, options).TrainAsync([BlobCase(1)], [], CancellationToken.None));
+
+        Assert.Equal(1, e.Epoch);
+        Assert.Matches(@"^training stopped at epoch 1, iteration [1-3]: the (loss|gradient norm) is (NaN|-?∞|-?Infinity)", e.Message);
+        Assert.Contains("the input batch is finite", e.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(folder, "training-state.json")));
+        Assert.False(File.Exists(Path.Combine(folder, "checkpoint-last.dat")));
+    }
+
+    [Fact]
+    public async Task A_case_with_NaN_voxels_is_refused_before_training_naming_the_case()
+    {
+        var bad = BlobCase(1);
+        bad.Image.Voxels[100] = float.NaN;
+        var options = new TrainingOptions { OutputDirectory = folder, Epochs = 1, IterationsPerEpoch = 1, Device = "cpu" };
+
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => new Trainer(BlobManifest(), options).TrainAsync([bad], [], CancellationToken.None));
+
+        Assert.Equal("case blob-1: 1 voxel(s) of the image are NaN or infinite after resampling and normalisation", e.Message);
+    }
+
+    [Fact]
     public void Flipping_left_and_right_swaps_the_left_and_right_kidney_labels()
     {
         Assert.Equal(new long[] { 0, 1, 2, 4, 3 }, Augmenter.LateralSwapTable(AbdomenLabels.All));

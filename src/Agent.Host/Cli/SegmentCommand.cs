@@ -6,6 +6,7 @@ using Agent.Host.Pipelines;
 using Agent.Host.Routing;
 using Agent.Inference;
 using Agent.Inference.Packages;
+using Agent.Inference.SlidingWindow;
 
 namespace Agent.Host.Cli;
 
@@ -67,7 +68,7 @@ internal static class SegmentCommand
                 await context.Error.WriteLineAsync("agent segment: model: " + e.Message).ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
-            catch (Exception e) when (e is SeriesNotUsableException or DicomFormatException or IOException)
+            catch (Exception e) when (e is SeriesNotUsableException or DicomFormatException or IOException or NonFiniteOutputException)
             {
                 await context.Error.WriteLineAsync($"agent segment: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;

@@ -67,7 +67,7 @@ internal static class TrainCommand
                     await context.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {label}: Dice {dice:F3}")).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
-            catch (Exception e) when (e is InvalidDataException or ModelPackageException or FileNotFoundException or DirectoryNotFoundException)
+            catch (Exception e) when (e is InvalidDataException or ModelPackageException or FileNotFoundException or DirectoryNotFoundException or TrainingDivergedException)
             {
                 await context.Error.WriteLineAsync("agent train: " + e.Message).ConfigureAwait(false);
                 return ExitCodes.Failure;

@@ -8,6 +8,7 @@ using Agent.Host.Jobs;
 using Agent.Host.Routing;
 using Agent.Inference;
 using Agent.Inference.Packages;
+using Agent.Inference.SlidingWindow;
 using Agent.Storage.Provenance;
 using Agent.Storage.Queue;
 
@@ -69,7 +70,7 @@ public sealed class SegmentSeriesJob(AgentSettings settings, RoutingOptions opti
         {
             run = await SeriesSegmenter.RunAsync(files, model, outputFolder, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SeriesNotUsableException or DicomFormatException)
+        catch (Exception e) when (e is SeriesNotUsableException or DicomFormatException or NonFiniteOutputException)
         {
             return new JobOutcome { Error = e.Message, Permanent = true };
         }

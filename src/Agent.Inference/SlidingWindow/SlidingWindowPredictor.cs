@@ -54,6 +54,7 @@ public static class SlidingWindowPredictor
                 using var scope = NewDisposeScope();
                 var batch = stack(batchOrigins.Select(o => Window(input, o, patch)).ToArray()).to(device);
                 var probs = PredictWithMirroring(batch, logits, flips, classes, swap);
+                RequireFinite(probs, batchOrigins);
                 var weighted = (probs * importance).cpu();
                 for (int b = 0; b < batchOrigins.Length; b++)
                 {
@@ -92,6 +93,18 @@ public static class SlidingWindowPredictor
             }
         }
         return probs.div_(flips.Length + 1);
+    }
+
+    private static void RequireFinite(Tensor probs, (int X, int Y, int Z)[] origins)
+    {
+        using var bad = probs.isfinite().logical_not();
+        long count = bad.sum().item<long>();
+        if (count == 0) return;
+        using var perPatch = bad.flatten(1).any(1);
+        int first = Enumerable.Range(0, origins.Length).First(b => perPatch[b].item<bool>());
+        var o = origins[first];
+        throw new NonFiniteOutputException(
+            $"the model produced {count} non-finite probabilit{(count == 1 ? "y" : "ies")} (NaN or infinity), first in the patch at voxel ({o.X}, {o.Y}, {o.Z}) of the model grid; no segmentation was made from them");
     }
 
     private static Tensor Checked(Tensor output, Tensor batch, int classes)

@@ -38,6 +38,9 @@ internal sealed class PreparedCase
         var g = c.Image.Geometry;
         var grid = SegmentationModel.ModelGridFor(g, manifest);
         var image = IntensityNormalizer.Apply(SegmentationModel.ToModelGrid(c.Image, grid), manifest.Normalization);
+        long nonFinite = image.Voxels.LongCount(v => !float.IsFinite(v));
+        if (nonFinite > 0)
+            throw new ArgumentException($"case {c.Id}: {nonFinite} voxel(s) of the image are NaN or infinite after resampling and normalisation");
         var labels = grid == g ? c.Labels : Resampler.ResampleSmooth(c.Labels, grid);
         int classes = manifest.Labels.Count + 1;
         if (labels.Labels.Any(l => l >= classes))

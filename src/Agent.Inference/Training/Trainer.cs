@@ -42,11 +42,11 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(training);
         ArgumentNullException.ThrowIfNull(validation);
         if (training.Count == 0) throw new ArgumentException("no training cases", nameof(training));
-        // Synchronous, CPU-heavy libtorch work: run it off the caller's thread.
-        return Task.Run(() => Train(training, validation, cancellationToken), cancellationToken);
+        // CPU-heavy libtorch work: run it off the caller's thread.
+        return Task.Run(() => TrainCoreAsync(training, validation, cancellationToken), cancellationToken);
     }
 
-    private TrainingResult Train(IReadOnlyList<TrainingCase> training, IReadOnlyList<TrainingCase> validation, CancellationToken ct)
+    private async Task<TrainingResult> TrainCoreAsync(IReadOnlyList<TrainingCase> training, IReadOnlyList<TrainingCase> validation, CancellationToken ct)
     {
         InferenceDevice.ConfigureThreads();
         var device = InferenceDevice.Resolve(options.Device);
@@ -76,8 +76,8 @@ public sealed class Trainer
         {
             ct.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
-            var rng = new Random(HashCode.Combine(options.Seed, epoch));
-            manual_seed(options.Seed * 100_003L + epoch);
+            var rng = new Random(TrainingSeed.ForEpoch(options.Seed, epoch));
+            manual_seed(TrainingSeed.TorchForEpoch(options.Seed, epoch));
             double lr = options.LearningRate * Math.Pow(1 - (epoch - 1.0) / options.Epochs, 0.9);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
@@ -100,11 +100,15 @@ public sealed class Trainer
                 }
                 var outputs = net.ForwardAll(images, includeDeepSupervision: netOptions.DeepSupervision);
                 var loss = DiceCeLoss.Compute(outputs, labels, classes);
+                double value = loss.item<float>();
+                if (!double.IsFinite(value))
+                    throw new TrainingDivergedException(epoch, it, $"the loss is {value}; {NonFiniteReport.Describe(images, outputs, net)}");
                 optimizer.zero_grad();
                 loss.backward();
-                nn.utils.clip_grad_norm_(net.parameters(), 12);
+                double gradientNorm = nn.utils.clip_grad_norm_(net.parameters(), 12);
+                if (!double.IsFinite(gradientNorm))
+                    throw new TrainingDivergedException(epoch, it, $"the gradient norm is {gradientNorm} (loss {value}); {NonFiniteReport.Describe(images, outputs, net)}");
                 optimizer.step();
-                double value = loss.item<float>();
                 lossSum += value;
                 progress?.Report(new TrainingProgress(epoch, options.Epochs, it, options.IterationsPerEpoch, value, lr, null));
             }
@@ -134,7 +138,7 @@ public sealed class Trainer
         // No validation has run yet (e.g. resumed with fewer epochs than validated at): the last weights are the best known.
         var bestPath = Path.Combine(outDir, BestWeights);
         net.load(File.Exists(bestPath) ? bestPath : Path.Combine(outDir, LastWeights));
-        var package = ModelPackage.SaveAsync(Path.Combine(outDir, PackageFolder), manifest, net, ct).GetAwaiter().GetResult();
+        var package = await ModelPackage.SaveAsync(Path.Combine(outDir, PackageFolder), manifest, net, ct).ConfigureAwait(false);
         var best = state.History.FirstOrDefault(h => h.Epoch == state.BestEpoch)?.ValidationDice ?? new Dictionary<string, double>();
         var report = TrainingReport.Write(outDir, manifest, state.History, state.BestEpoch);
         var plot = LearningCurvePlot.Write(Path.Combine(outDir, "learning-curves.png"), state.History, manifest.Labels.Select(l => l.Name).ToArray());
