@@ -70,6 +70,13 @@ public sealed partial class AgentProcess : IAsyncDisposable
         await stop.WaitForExitAsync();
     }
 
+    /// <summary>SIGCONT: lets a frozen process go on where it stopped.</summary>
+    public async Task ThawAsync()
+    {
+        using var cont = Process.Start("kill", ["-CONT", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        await cont.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM (systemd stop) and wait for the exit code.</summary>
     public async Task<int> StopAsync(TimeSpan timeout)
     {

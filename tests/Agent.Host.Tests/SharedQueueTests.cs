@@ -59,40 +59,57 @@ public sealed class SharedQueueTests(ITestOutputHelper output)
         var queue = new JobQueue(dataSource);
         var seriesUids = series.Select(s => Agent.Dicom.DicomFile.Open(s[0]).Dataset.GetString(Agent.Dicom.DicomTags.SeriesInstanceUID)!).ToList();
         var ids = new List<long>();
-        for (var i = 0; i < 40; i++)
+        async Task<List<long>> RunBatchAsync(int count)
         {
-            var result = await queue.EnqueueAsync(new JobRequest
+            var batch = new List<long>();
+            for (var i = 0; i < count; i++)
             {
-                Kind = VerifySeriesJob.KindName,
-                IdempotencyKey = "verify-" + i.ToString(CultureInfo.InvariantCulture),
-                PayloadJson = VerifySeriesJob.Payload(seriesUids[i % 2]),
-            }, CancellationToken.None);
-            ids.Add(result.Id);
+                var n = ids.Count + batch.Count;
+                var result = await queue.EnqueueAsync(new JobRequest
+                {
+                    Kind = VerifySeriesJob.KindName,
+                    IdempotencyKey = "verify-" + n.ToString(CultureInfo.InvariantCulture),
+                    PayloadJson = VerifySeriesJob.Payload(seriesUids[n % 2]),
+                }, CancellationToken.None);
+                batch.Add(result.Id);
+            }
+            ids.AddRange(batch);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+            while ((await queue.ListAsync(null, 1000, CancellationToken.None)).Count(j => batch.Contains(j.Id) && j.State is "succeeded" or "failed") < count
+                   && DateTime.UtcNow < deadline)
+                await Task.Delay(200);
+            return batch;
         }
 
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
-        IReadOnlyList<JobInfo> jobs;
-        do
-        {
-            jobs = await queue.ListAsync(null, 100, CancellationToken.None);
-            if (jobs.Count == ids.Count && jobs.All(j => j.State is "succeeded" or "failed")) break;
-            await Task.Delay(200);
-        } while (DateTime.UtcNow < deadline);
+        // Who does what is decided by freezing the other process (SIGSTOP), not by timing: a busy machine may let one
+        // process take a whole batch before the other wakes, so "both did some" must not depend on who is faster.
+        await agentB.FreezeAsync();
+        var onlyA = await RunBatchAsync(10);
+        await agentB.ThawAsync();
+        await agentA.FreezeAsync();
+        var onlyB = await RunBatchAsync(10);
+        await agentA.ThawAsync();
+        await RunBatchAsync(20); // both running: each job still exactly once
 
+        var jobs = await queue.ListAsync(null, 1000, CancellationToken.None);
         Assert.Equal(ids.Order(), jobs.Select(j => j.Id).Order());
         Assert.All(jobs, j => Assert.Equal("succeeded", j.State));
         Assert.All(jobs, j => Assert.Equal(1, j.Attempts)); // each ran once: no second lease, no retry
-        var workers = jobs.Select(j =>
+        Assert.All(jobs, j =>
         {
             using var result = JsonDocument.Parse(j.ResultJson!);
             Assert.Equal(5, result.RootElement.GetProperty("instances").GetInt32());
             Assert.Equal(0, result.RootElement.GetProperty("missing").GetArrayLength());
             Assert.Equal(0, result.RootElement.GetProperty("changed").GetArrayLength());
-            return result.RootElement.GetProperty("worker").GetString()!;
-        }).ToList();
-        var byProcess = workers.GroupBy(w => w.Split('/')[1].Split('#')[0]).ToDictionary(g => g.Key, g => g.Count());
+        });
+        string ProcessOf(JobInfo job)
+        {
+            using var result = JsonDocument.Parse(job.ResultJson!);
+            return result.RootElement.GetProperty("worker").GetString()!.Split('/')[1].Split('#')[0];
+        }
+        var byProcess = jobs.GroupBy(ProcessOf).ToDictionary(g => g.Key, g => g.Count());
         output.WriteLine(string.Join(", ", byProcess.Select(kv => $"pid {kv.Key}: {kv.Value} jobs")));
-        Assert.Contains(agentA.Id.ToString(CultureInfo.InvariantCulture), byProcess.Keys);
-        Assert.Contains(agentB.Id.ToString(CultureInfo.InvariantCulture), byProcess.Keys);
+        Assert.All(jobs.Where(j => onlyA.Contains(j.Id)), j => Assert.Equal(agentA.Id.ToString(CultureInfo.InvariantCulture), ProcessOf(j)));
+        Assert.All(jobs.Where(j => onlyB.Contains(j.Id)), j => Assert.Equal(agentB.Id.ToString(CultureInfo.InvariantCulture), ProcessOf(j)));
     }
 }

@@ -26,6 +26,24 @@ public abstract class DatabaseTestBase(PostgresFixture pg) : IAsyncLifetime
         return await cmd.ExecuteScalarAsync();
     }
 
+    /// <summary>
+    /// Waits until some session of this database LISTENs on <paramref name="channel"/> (a worker that has subscribed
+    /// and so will hear what is queued from now on), at most 60 s; returns whether it did.
+    /// </summary>
+    protected async Task<bool> WaitForListenerAsync(string channel)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        await using var cmd = DataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query = $1 AND state = 'idle'");
+        cmd.Parameters.AddWithValue($"LISTEN \"{channel}\"");
+        while ((long)(await cmd.ExecuteScalarAsync())! == 0)
+        {
+            if (DateTime.UtcNow > deadline) return false;
+            await Task.Delay(20);
+        }
+        return true;
+    }
+
     protected async Task ExecAsync(string sql)
     {
         await using var cmd = DataSource.CreateCommand(sql);

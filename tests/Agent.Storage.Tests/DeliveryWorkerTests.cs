@@ -65,7 +65,7 @@ public sealed class DeliveryWorkerTests(PostgresFixture pg) : DatabaseTestBase(p
         using var stop = new CancellationTokenSource();
         var sender = Sender((lease, _) => { sent.TrySetResult(lease.Id); return Task.FromResult(new DeliveryOutcome(true, 0, null)); }, TimeSpan.FromMinutes(10));
         var run = sender.RunAsync(stop.Token);
-        await Task.Delay(500);
+        Assert.True(await WaitForListenerAsync(DeliveryOutbox.NotificationChannel));
 
         var delivery = await new DeliveryOutbox(DataSource).EnqueueAsync(await OutputAsync(), "PACS", 0, 5, default);
 

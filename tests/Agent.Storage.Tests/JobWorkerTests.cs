@@ -95,8 +95,12 @@ public sealed class JobWorkerTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         var run = worker.RunOnceAsync(default);
         await started.Task;
-        // Twice the lease duration: without renewals the job would be reclaimed by the other worker's lease attempt.
-        await Task.Delay(TimeSpan.FromSeconds(6));
+        // Until the database's clock has passed the first lease's expiry twice over: without renewals the job would now
+        // be reclaimed by the other worker's lease attempt. (Waiting on that clock, not a sleep, keeps the claim exact.)
+        var firstExpiry = (DateTime)(await ScalarAsync($"SELECT lease_expires_at FROM jobs WHERE id = {id}"))!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while ((bool)(await ScalarAsync($"SELECT now() < '{firstExpiry:O}'::timestamptz + interval '3 seconds'"))! && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
         var stolen = await queue.TryLeaseAsync("other", TimeSpan.FromMinutes(1), null, default);
         release.SetResult();
         await run;
@@ -162,8 +166,8 @@ public sealed class JobWorkerTests(PostgresFixture pg) : DatabaseTestBase(pg)
         // A 10-minute poll: only the notification can wake it within the test.
         var worker = Worker(DataSource, "w", (lease, _) => { ran.TrySetResult(lease.Id); return Task.FromResult(new JobOutcome()); }, TimeSpan.FromMinutes(10));
         var run = worker.RunAsync(stop.Token);
-        // Let the worker reach its wait (an empty lease attempt, then LISTEN).
-        await Task.Delay(500);
+        // Subscribed before it looks for work, so from here the job is either found by that look or notified.
+        Assert.True(await WaitForListenerAsync(JobQueue.NotificationChannel));
 
         var id = (await queue.EnqueueAsync(Job(), default)).Id;
 

@@ -16,4 +16,19 @@ public sealed class WorkNotifierTests(PostgresFixture pg) : DatabaseTestBase(pg)
 
         Assert.False(await quick.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    // Regression: the worker subscribed only when it went to sleep, so a job queued between its empty look for work
+    // and its LISTEN raised a notification nobody heard, and waited for the next poll (minutes in production).
+    [Fact]
+    public async Task A_subscription_made_before_the_look_for_work_hears_a_job_queued_right_after_that_look()
+    {
+        await using var notifier = new WorkNotifier(DataSource, JobQueue.NotificationChannel);
+        await notifier.ListenAsync(default);
+        var queue = new JobQueue(DataSource);
+        Assert.Null(await queue.TryLeaseAsync("look", TimeSpan.FromMinutes(1), null, default));
+
+        await queue.EnqueueAsync(new JobRequest { Kind = "segment", IdempotencyKey = "queued-between-look-and-sleep" }, default);
+
+        Assert.True(await notifier.WaitAsync(TimeSpan.FromMinutes(2), default));
+    }
 }

@@ -125,7 +125,14 @@ internal static class RulesCommand
     }
 
     private static string Header(RuleSet rules) =>
-        string.Create(CultureInfo.InvariantCulture, $"rules {rules.SourcePath}: version {rules.Version}, {rules.Rules.Count} rule(s)");
+        string.Create(CultureInfo.InvariantCulture, $"rules {AsTyped(rules.SourcePath)}: version {rules.Version}, {rules.Rules.Count} rule(s)");
+
+    // A file below the working folder is shown as the user would type it (config/rules.yaml), not as a machine path.
+    private static string AsTyped(string path)
+    {
+        var relative = Path.GetRelativePath(Environment.CurrentDirectory, path);
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? path : relative;
+    }
 
     internal static string Describe(FolderSeries series, RoutingFacts facts)
     {

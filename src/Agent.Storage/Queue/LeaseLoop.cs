@@ -44,6 +44,7 @@ internal sealed partial class LeaseLoop<TLease, TOutcome>(
         {
             try
             {
+                await notifier.ListenAsync(stoppingToken).ConfigureAwait(false);
                 if (await RunOnceAsync(stoppingToken).ConfigureAwait(false))
                 {
                     continue;

@@ -26,21 +26,12 @@ public sealed partial class WorkNotifier(NpgsqlDataSource dataSource, string cha
     {
         try
         {
-            if (_connection is null)
-            {
-                var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using (var listen = new NpgsqlCommand($"LISTEN \"{_channel}\"", conn))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                _connection = conn;
-            }
+            var connection = await SubscribedAsync(cancellationToken).ConfigureAwait(false);
 
             // Npgsql takes whole milliseconds and treats 0 as "no timeout": a retry due in 0.4 ms would otherwise
             // put the worker to sleep until the next notification, however long that takes.
             var milliseconds = (int)Math.Clamp(Math.Ceiling(timeout.TotalMilliseconds), 1, int.MaxValue);
-            return await _connection.WaitAsync(milliseconds, cancellationToken).ConfigureAwait(false);
+            return await connection.WaitAsync(milliseconds, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NpgsqlException or IOException or TimeoutException)
         {
@@ -49,6 +40,31 @@ public sealed partial class WorkNotifier(NpgsqlDataSource dataSource, string cha
             await Task.Delay(timeout, cancellationToken).ConfigureAwait(false);
             return false;
         }
+    }
+
+    /// <summary>
+    /// Subscribes (once; again after a lost connection). A worker calls this before it looks for work, so whatever is
+    /// queued after its look raises a notification it hears: a LISTEN issued only when it goes to sleep would miss
+    /// what was queued in between, and that work would wait for the next poll.
+    /// </summary>
+    public Task ListenAsync(CancellationToken cancellationToken) => SubscribedAsync(cancellationToken);
+
+    private async Task<NpgsqlConnection> SubscribedAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } open) return open;
+        var conn = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var listen = new NpgsqlCommand($"LISTEN \"{_channel}\"", conn);
+            await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await conn.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        _connection = conn;
+        return conn;
     }
 
     /// <inheritdoc/>

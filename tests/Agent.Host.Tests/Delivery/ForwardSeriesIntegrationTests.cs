@@ -75,12 +75,15 @@ public sealed class ForwardSeriesIntegrationTests(ITestOutputHelper output)
     /// <summary>An in-process agent whose rule forwards CT series to destination STORE (a loopback port nobody serves yet).</summary>
     private sealed class ForwardingAgent : IAsyncDisposable
     {
-        private const string Rules = """
+        // Complete when every file sent has arrived, however slowly a busy machine delivers them: with a quiet period
+        // alone, a pause longer than it (seen under load) completed the series early and left the rest unforwarded.
+        private static string Rules(int expected) => $$"""
             version: "fwd-1"
-            defaults: {quiet_seconds: 1}
+            defaults: {quiet_seconds: 600}
             rules:
               - name: ct-to-store
                 match: {Modality: CT}
+                completion: {expected_count: {{expected}}}
                 actions: [forward: [STORE]]
             """;
 
@@ -109,7 +112,7 @@ public sealed class ForwardSeriesIntegrationTests(ITestOutputHelper output)
                 ? [.. TestInstances.WriteSeries(Path.Combine(home.Path, "send"), n)]
                 : Directory.GetFiles(Path.Combine((await ThreeSeriesStudy.CreateAsync(Path.Combine(home.Path, "send"), CancellationToken.None)).Folder, "abdomen"), "*.dcm");
             Directory.CreateDirectory(Path.Combine(home.Path, "config"));
-            await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), Rules);
+            await File.WriteAllTextAsync(Path.Combine(home.Path, "config", "rules.yaml"), Rules(files.Length));
             var port = DcmtkStorescp.FreePort();
             var configuration = AgentConfiguration.Build(home.Path, null, new Dictionary<string, string?>
             {
@@ -143,10 +146,10 @@ public sealed class ForwardSeriesIntegrationTests(ITestOutputHelper output)
             return await ClusterQuery.StringsAsync(_connection, sql);
         }
 
-        /// <summary>Waits until <paramref name="countSql"/> reaches <paramref name="expected"/> (the agent works asynchronously), at most 60 s.</summary>
+        /// <summary>Waits until <paramref name="countSql"/> reaches <paramref name="expected"/> (the agent works asynchronously), at most 5 min.</summary>
         public async Task<int> WaitForAsync(string countSql, int expected)
         {
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
             int count;
             while ((count = int.Parse((await QueryAsync(countSql))[0], CultureInfo.InvariantCulture)) < expected && DateTime.UtcNow < deadline)
                 await Task.Delay(200);
