@@ -177,7 +177,7 @@ public sealed class AccessControlAndTlsTests
 
     internal static async Task WaitUntilAsync(Func<bool> condition)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (!condition()) await Task.Delay(20, cts.Token);
     }
 }

@@ -39,15 +39,15 @@ public sealed class GracefulShutdownTests
         var request = CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, "1.2.3", "1.2.840.10008.1.2", data);
         await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [request]);
         var sending = client.SendForFinalAsync(request);
-        await store.FirstFragment.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await store.FirstFragment.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var stopping = server.StopAsync(CancellationToken.None);
         await Task.Delay(200);
         Assert.False(stopping.IsCompleted);
         store.Gate.SetResult();
-        var rsp = await sending.WaitAsync(TimeSpan.FromSeconds(10));
+        var rsp = await sending.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(rsp.Status.IsSuccess);
         Assert.Equal(data.Length, store.Received);
-        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Equal(0, server.ActiveAssociations);
         await server.DisposeAsync();
     }
@@ -58,7 +58,7 @@ public sealed class GracefulShutdownTests
         var server = new DicomServer(new DicomServerOptions { BindAddress = IPAddress.Loopback, Port = 0 }, new DicomServices());
         await server.StartAsync(CancellationToken.None);
         await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [new CEchoRequest()]);
-        await server.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        await server.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         await AccessControlAndTlsTests.WaitUntilAsync(() => !client.IsConnected);
         await Assert.ThrowsAnyAsync<DicomNetworkException>(() => client.SendForFinalAsync(new CEchoRequest()));
         await server.DisposeAsync();

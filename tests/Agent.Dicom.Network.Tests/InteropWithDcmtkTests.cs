@@ -73,7 +73,7 @@ public sealed class InteropWithDcmtkTests
         using var storescp = Tools.Start("storescp", ["-aet", "STORESCP", "--output-directory", folder.Path, "+xa", "--max-pdu", "131072", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         try
         {
-            await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(10));
+            await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
             var files = new[] { "CT_small.dcm", "liver_1frame.dcm", "MR_small_jpeg_ls_lossless.dcm" }.Select(Tools.TestFile).ToArray();
             var requests = files.Select(CStoreRequest.FromFile).ToList();
             var options = new DicomClientOptions { Host = "127.0.0.1", Port = port, CalledAeTitle = "STORESCP" };
@@ -108,7 +108,7 @@ public sealed class InteropWithDcmtkTests
         using var storescp = Tools.Start("storescp", ["-aet", "STORESCP", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         try
         {
-            await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(10));
+            await Tools.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
             var status = await DicomClient.EchoAsync(new DicomClientOptions { Host = "127.0.0.1", Port = port, CalledAeTitle = "STORESCP" });
             Assert.True(status.IsSuccess);
         }

@@ -36,7 +36,7 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
             AETable END
             """);
         _archive = Tools.Start("dcmqrscp", ["-c", config, "--disable-host-lookup", _archivePort.ToString(CultureInfo.InvariantCulture)]);
-        await Tools.WaitForPortAsync(_archivePort, TimeSpan.FromSeconds(10));
+        await Tools.WaitForPortAsync(_archivePort, TimeSpan.FromSeconds(60));
         var r = await Tools.RunAsync("storescu", ["-aet", "LOADER", "-aec", "QRSCP", "-R", "127.0.0.1", _archivePort.ToString(CultureInfo.InvariantCulture),
             Tools.TestFile("CT_small.dcm"), Tools.TestFile("MR_small.dcm")]);
         Assert.True(r.ExitCode == 0, r.ToString());

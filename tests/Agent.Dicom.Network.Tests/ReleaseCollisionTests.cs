@@ -19,7 +19,7 @@ public sealed class ReleaseCollisionTests
 {
     private static async Task<DicomPdu> ReadAsync(NetworkStream stream)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var header = new byte[6];
         await stream.ReadExactlyAsync(header, cts.Token);
         var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2))];
@@ -51,7 +51,7 @@ public sealed class ReleaseCollisionTests
         await peer.WriteAsync(PduCodec.Encode(new ReleaseRequestPdu()));     // collision: requestor in Sta7 gets RQ
         Assert.IsType<ReleaseResponsePdu>(await ReadAsync(peer));            // AR-9 from Sta9
         await peer.WriteAsync(PduCodec.Encode(new ReleaseResponsePdu()));    // AR-3 from Sta11
-        await releasing.WaitAsync(TimeSpan.FromSeconds(10));
+        await releasing.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.False(client.IsConnected);
     }
 
@@ -100,9 +100,9 @@ public sealed class ReleaseCollisionTests
         await peer.WriteAsync(PduCodec.Encode(new ReleaseRequestPdu()));     // collision: acceptor in Sta7 gets RQ -> Sta10
         await peer.WriteAsync(PduCodec.Encode(new ReleaseResponsePdu()));    // AR-10 -> Sta12, then AR-4
         Assert.IsType<ReleaseResponsePdu>(await ReadAsync(peer));
-        await releasing.WaitAsync(TimeSpan.FromSeconds(10));
+        await releasing.WaitAsync(TimeSpan.FromSeconds(60));
         raw.Close();
-        await loop.WaitAsync(TimeSpan.FromSeconds(10));
+        await loop.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Null(acceptor.AbortReason);
         var steps = trace.Select(t => (t.Transition.Action, t.Transition.Next)).ToList();
         Assert.Contains((UpperLayer.Action.AR8, State.Sta10CollisionAcceptorAwaitingReleaseRp), steps);

@@ -39,7 +39,7 @@ public sealed class ServeIntegrationTests
             Assert.Equal(["CT"], modality);
 
             // The association's end record is written when the server reports it closed, just after storescu exits.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             List<string> association;
             do
             {

@@ -71,7 +71,7 @@ public sealed class ReanalysisAgainstOrthancTests(ITestOutputHelper log)
             Assert.Contains("SEG", outputsByA);
 
             // 02:00: the nightly schedule fires once.
-            await schedulerLog.WaitForAsync(7004, TimeSpan.FromSeconds(10));
+            await schedulerLog.WaitForAsync(7004, TimeSpan.FromSeconds(60));
             clock.Advance(TimeSpan.FromMinutes(2));
             await UntilAsync(db, "SELECT count(*) = 1 FROM reanalysis_runs");
             var runId = (long)(await ScalarAsync(db, "SELECT id FROM reanalysis_runs"))!;
