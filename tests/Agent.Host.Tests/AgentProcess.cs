@@ -102,7 +102,7 @@ public sealed partial class AgentProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            try { await StopAsync(TimeSpan.FromSeconds(60)); }
+            try { await StopAsync(TimeSpan.FromMinutes(3)); }
             catch (OperationCanceledException) { _process.Kill(); }
         }
         _process.Dispose();

@@ -43,7 +43,7 @@ public sealed class Dcmqrscp : IAsyncDisposable
         var info = new ProcessStartInfo("dcmqrscp", ["-c", config]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.Environment["TCP_NODELAY"] = "1";
         var process = Process.Start(info)!;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (true)
         {
             using var client = new TcpClient();

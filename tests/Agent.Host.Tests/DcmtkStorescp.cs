@@ -57,7 +57,7 @@ public sealed class DcmtkStorescp : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         // Ready when it accepts TCP connections.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
         while (true)
         {
             using var client = new TcpClient();

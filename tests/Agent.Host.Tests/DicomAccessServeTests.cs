@@ -14,7 +14,7 @@ public sealed class DicomAccessServeTests
         var info = new ProcessStartInfo("echoscu") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in arguments) info.ArgumentList.Add(a);
         using var process = Process.Start(info)!;
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var stdout = process.StandardOutput.ReadToEndAsync(cts.Token);
         var stderr = process.StandardError.ReadToEndAsync(cts.Token);
         await process.WaitForExitAsync(cts.Token);
@@ -76,7 +76,7 @@ public sealed class DicomAccessServeTests
             ["AGENT__Dicom__Tls__RequireClientCertificate"] = "true",
             ["AGENT__Dicom__Tls__TrustedClientCertificateFiles__0"] = clientCrt,
         });
-        var plainPort = await agent.ListeningPortAsync(TimeSpan.FromSeconds(120));
+        var plainPort = await agent.ListeningPortAsync(TimeSpan.FromMinutes(5));
         var match = System.Text.RegularExpressions.Regex.Match(agent.Output, @"Listening for DICOM over TLS on 127\.0\.0\.1:(\d+) \(client certificate required\)");
         Assert.True(match.Success, agent.Output);
         var tlsPort = match.Groups[1].Value;
@@ -91,6 +91,6 @@ public sealed class DicomAccessServeTests
         var plain = await EchoscuAsync("-aec", "AGENT", "127.0.0.1", S(plainPort));
         Assert.True(plain.ExitCode == 0, plain.Output);
 
-        Assert.Equal(0, await agent.StopAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await agent.StopAsync(TimeSpan.FromMinutes(3)));
     }
 }

@@ -50,7 +50,7 @@ public sealed class DiskWatermarkTests
             var port = host.Services.GetRequiredService<DicomServerService>().Port;
             var files = TestInstances.WriteSeries(Path.Combine(home.Path, "s"), 1);
             var storescu = Storescu.Start(port, "MODALITY", files);
-            Assert.NotEqual(0, await storescu.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.NotEqual(0, await storescu.WaitAsync(TimeSpan.FromMinutes(2)));
             Assert.Contains("Association Rejected", storescu.Log, StringComparison.Ordinal);
             Assert.Contains("Rejected Transient", storescu.Log, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFiles(Path.Combine(home.Path, "data", "instances"), "*", SearchOption.AllDirectories));

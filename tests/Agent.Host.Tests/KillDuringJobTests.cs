@@ -10,7 +10,7 @@ namespace Agent.Host.Tests;
 /// <summary>Issue 4's restart safety for jobs: SIGKILL while a job runs; after restart it completes exactly once.</summary>
 public sealed class KillDuringJobTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private static async Task<JobInfo> WaitForAsync(JobQueue queue, long id, Func<JobInfo, bool> condition, TimeSpan timeout, int pollMs)
     {
@@ -50,14 +50,14 @@ public sealed class KillDuringJobTests(ITestOutputHelper output)
         try
         {
             var port = await agent.ListeningPortAsync(StartTimeout);
-            Assert.Equal(0, await Storescu.Start(port, "MODALITY", files).WaitAsync(TimeSpan.FromSeconds(120)));
+            Assert.Equal(0, await Storescu.Start(port, "MODALITY", files).WaitAsync(TimeSpan.FromMinutes(5)));
 
             finishedId = (await queue.EnqueueAsync(Verify("before-kill"), CancellationToken.None)).Id;
-            var finished = await WaitForAsync(queue, finishedId, j => j.State == "succeeded", TimeSpan.FromSeconds(60), 20);
+            var finished = await WaitForAsync(queue, finishedId, j => j.State == "succeeded", TimeSpan.FromMinutes(3), 20);
             output.WriteLine($"verify of 300 instances took: {finished.TimingsJson}");
 
             killedId = (await queue.EnqueueAsync(Verify("killed"), CancellationToken.None)).Id;
-            await WaitForAsync(queue, killedId, j => j.State == "running", TimeSpan.FromSeconds(30), 2);
+            await WaitForAsync(queue, killedId, j => j.State == "running", TimeSpan.FromMinutes(2), 2);
             await agent.FreezeAsync(); // it cannot complete the job from here on
             Assert.Equal("running", (await queue.GetAsync(killedId, CancellationToken.None))!.State);
             agent.KillHard();
@@ -71,11 +71,11 @@ public sealed class KillDuringJobTests(ITestOutputHelper output)
         {
             await restarted.ListeningPortAsync(StartTimeout);
             // The dead worker's lease expires (5 s), the job is reclaimed and run again by the new process.
-            var rerun = await WaitForAsync(queue, killedId, j => j.State is "succeeded" or "failed", TimeSpan.FromSeconds(60), 100);
+            var rerun = await WaitForAsync(queue, killedId, j => j.State is "succeeded" or "failed", TimeSpan.FromMinutes(3), 100);
             Assert.Equal("succeeded", rerun.State);
             Assert.Equal(2, rerun.Attempts);
             Assert.Contains($"/{restarted.Id.ToString(CultureInfo.InvariantCulture)}#", rerun.ResultJson, StringComparison.Ordinal);
-            Assert.Equal(0, await restarted.StopAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await restarted.StopAsync(TimeSpan.FromMinutes(3)));
         }
 
         var before = (await queue.GetAsync(finishedId, CancellationToken.None))!;

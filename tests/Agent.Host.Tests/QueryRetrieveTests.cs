@@ -31,7 +31,7 @@ public sealed class QueryRetrieveTests
             var agentPort = host.Services.GetRequiredService<DicomServerService>().Port;
             await using var archive = await Dcmqrscp.StartAsync(Directory.CreateDirectory(Path.Combine(home.Path, "qr")).FullName, "AGENT", agentPort);
             var load = Storescu.Start(archive.Port, "LOADER", files, calledAe: "QRSCP");
-            Assert.Equal(0, await load.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(0, await load.WaitAsync(TimeSpan.FromMinutes(2)));
             var port = archive.Port.ToString(CultureInfo.InvariantCulture);
 
             var (code, output, error) = await RunAsync("find", "--port", port, "--aec", "QRSCP", "-k", "StudyInstanceUID=" + study);

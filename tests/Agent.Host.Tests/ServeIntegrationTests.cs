@@ -8,7 +8,7 @@ namespace Agent.Host.Tests;
 /// <summary>The agent as users run it, against DCMTK as the sender and a real (embedded) PostgreSQL.</summary>
 public sealed class ServeIntegrationTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     [Fact]
     public async Task Instances_sent_by_storescu_are_on_disk_and_indexed_and_the_association_is_recorded()
@@ -23,7 +23,7 @@ public sealed class ServeIntegrationTests
         {
             var port = host.Services.GetRequiredService<DicomServerService>().Port;
             var storescu = Storescu.Start(port, "MODALITY1", files);
-            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromMinutes(3)));
             Assert.Equal(files, storescu.Acknowledged);
 
             var sops = files.Select(TestInstances.SopInstanceUid).Order(StringComparer.Ordinal).ToList();
@@ -39,7 +39,7 @@ public sealed class ServeIntegrationTests
             Assert.Equal(["CT"], modality);
 
             // The association's end record is written when the server reports it closed, just after storescu exits.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
             List<string> association;
             do
             {
@@ -72,7 +72,7 @@ public sealed class ServeIntegrationTests
         await echoscu.WaitForExitAsync();
         Assert.Equal(0, echoscu.ExitCode);
 
-        Assert.Equal(0, await agent.StopAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await agent.StopAsync(TimeSpan.FromMinutes(3)));
         Assert.Contains("stopped", agent.Output, StringComparison.Ordinal);
     }
 
@@ -85,7 +85,7 @@ public sealed class ServeIntegrationTests
             ["AGENT__Dicom__Port"] = "70000",
             ["AGENT__Storage__MinFreeSpaceMB"] = "lots",
         });
-        Assert.Equal(1, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, await agent.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         Assert.Contains("Agent:Dicom:Port must be 1-65535", agent.Output, StringComparison.Ordinal);
         Assert.Contains("Agent:Storage:MinFreeSpaceMB must be an integer, got 'lots'", agent.Output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(home.Path, "data")));

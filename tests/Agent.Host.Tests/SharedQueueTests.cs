@@ -11,7 +11,7 @@ namespace Agent.Host.Tests;
 /// <summary>Issue 4's scale-out acceptance: two agent processes on one PostgreSQL split a queue of jobs.</summary>
 public sealed class SharedQueueTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private static string CopyTree(string from, string to)
     {
@@ -50,7 +50,7 @@ public sealed class SharedQueueTests(ITestOutputHelper output)
         await using var agentA = AgentProcess.Start(homeA, environment);
         var portA = await agentA.ListeningPortAsync(StartTimeout);
         var storescu = Storescu.Start(portA, "MODALITY", series.SelectMany(s => s));
-        Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromMinutes(3)));
         CopyTree(Path.Combine(homeA, "data", "instances"), Path.Combine(homeB, "data", "instances"));
         await using var agentB = AgentProcess.Start(homeB, environment);
         await agentB.ListeningPortAsync(StartTimeout);

@@ -136,7 +136,7 @@ public sealed class ForwardSeriesIntegrationTests(ITestOutputHelper output)
         public async Task<int> SendAsync()
         {
             var storescu = Storescu.Start(_host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", _files);
-            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromMinutes(3)));
             return _files.Length;
         }
 

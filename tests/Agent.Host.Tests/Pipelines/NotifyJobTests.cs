@@ -24,7 +24,7 @@ public sealed class NotifyJobTests
         var payload = $$"""{"url":"{{url}}","seriesInstanceUid":"1.2.3","rule":"ct@1"}""";
         using var http = new HttpClient();
         var run = new NotifyJob(http).RunAsync(new JobLease { Id = 1, Kind = "notify", PayloadJson = payload }, "test", CancellationToken.None);
-        var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var context = await listener.GetContextAsync().WaitAsync(TimeSpan.FromMinutes(2));
         using var reader = new StreamReader(context.Request.InputStream);
         var body = await reader.ReadToEndAsync();
         context.Response.StatusCode = status;

@@ -19,7 +19,7 @@ public sealed class SegmentJobIntegrationTests
         {
             var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
             List<string> state;
             do
             {
@@ -67,7 +67,7 @@ public sealed class SegmentJobIntegrationTests
         {
             var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
             List<string> deliveries;
             do
             {
@@ -122,7 +122,7 @@ public sealed class SegmentJobIntegrationTests
         await host.StartAsync();
         var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
         var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
-        Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromMinutes(3)));
         return (study, host);
     }
 }

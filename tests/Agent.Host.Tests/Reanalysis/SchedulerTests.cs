@@ -8,7 +8,7 @@ namespace Agent.Host.Tests.Reanalysis;
 
 public sealed class SchedulerTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Wait = TimeSpan.FromMinutes(3);
 
     private static ReanalysisOptions Nightly(string cron = "0 2 * * *", string timeZone = "") => new()
     {

@@ -35,7 +35,7 @@ public sealed class CompletionRecoveryTests
         {
             await host.StartAsync();
             var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm");
-            Assert.Equal(0, await Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files).WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files).WaitAsync(TimeSpan.FromMinutes(3)));
             await host.StopAsync();
         }
 
@@ -47,7 +47,7 @@ public sealed class CompletionRecoveryTests
             await host.StartAsync();
             try
             {
-                var result = await routed.Task.WaitAsync(TimeSpan.FromSeconds(60));
+                var result = await routed.Task.WaitAsync(TimeSpan.FromMinutes(3));
                 Assert.Equal("ct-abdomen", Assert.Single(result.Decision.Fired).Rule.Name);
                 var database = host.Services.GetRequiredService<DatabaseAccess>();
                 await using var connection = await database.DataSource.OpenConnectionAsync();

@@ -39,11 +39,11 @@ public sealed class RearrivalIntegrationTests
             var files = Directory.GetFiles(Path.Combine(study.Folder, "abdomen"), "*.dcm").Order(StringComparer.Ordinal).ToArray();
             var half = files.Length / 2;
 
-            Assert.Equal(0, await Storescu.Start(port, "MODALITY1", files[..half]).WaitAsync(TimeSpan.FromSeconds(60)));
-            var first = await routed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, await Storescu.Start(port, "MODALITY1", files[..half]).WaitAsync(TimeSpan.FromMinutes(3)));
+            var first = await routed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(3));
             Assert.False(first.Rearrival);
-            Assert.Equal(0, await Storescu.Start(port, "MODALITY1", files[half..]).WaitAsync(TimeSpan.FromSeconds(60)));
-            var second = await routed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(0, await Storescu.Start(port, "MODALITY1", files[half..]).WaitAsync(TimeSpan.FromMinutes(3)));
+            var second = await routed.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(3));
             Assert.True(second.Rearrival);
 
             var database = host.Services.GetRequiredService<DatabaseAccess>();

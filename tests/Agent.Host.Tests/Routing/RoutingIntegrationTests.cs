@@ -57,9 +57,9 @@ public sealed class RoutingIntegrationTests
             };
             var files = Directory.GetFiles(study.Folder, "*.dcm", SearchOption.AllDirectories);
             var storescu = Storescu.Start(host.Services.GetRequiredService<DicomServerService>().Port, "MODALITY1", files);
-            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Equal(0, await storescu.WaitAsync(TimeSpan.FromMinutes(3)));
 
-            await allRouted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            await allRouted.Task.WaitAsync(TimeSpan.FromMinutes(3));
 
             var database = host.Services.GetRequiredService<DatabaseAccess>();
             await using var connection = await database.DataSource.OpenConnectionAsync();

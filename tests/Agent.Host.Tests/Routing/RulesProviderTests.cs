@@ -37,7 +37,7 @@ public sealed class RulesProviderTests
 
         File.WriteAllText(path, string.Format(System.Globalization.CultureInfo.InvariantCulture, Good, "2"));
 
-        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await reloaded.Task.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.Equal("2", provider.Current.Version);
     }
 }
