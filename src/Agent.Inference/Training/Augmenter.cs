@@ -5,10 +5,11 @@ namespace Agent.Inference.Training;
 
 /// <summary>
 /// Batch augmentation: in-plane rotation (±15°) and scaling (0.85-1.15), flips, intensity scale/shift and Gaussian
-/// noise. Flipping the X (left-right) axis swaps lateral label pairs (left/right kidney), or the flipped image would
+/// noise (from the run's own generator, not libtorch's global one). Flipping the X (left-right) axis swaps lateral
+/// label pairs (left/right kidney), or the flipped image would
 /// teach that a left kidney lies on the patient's right.
 /// </summary>
-internal sealed class Augmenter(Random rng, int dimensions, long[] lateralSwap, bool mirror = true)
+internal sealed class Augmenter(Random rng, Generator noise, int dimensions, long[] lateralSwap, bool mirror = true)
 {
     private const double SpatialProbability = 0.3;
     private const double NoiseProbability = 0.3;
@@ -69,7 +70,7 @@ internal sealed class Augmenter(Random rng, int dimensions, long[] lateralSwap, 
                 if (axes.Contains(2)) l = swap.take(l);
             }
             i = i * (0.9 + rng.NextDouble() * 0.2) + (rng.NextDouble() * 0.2 - 0.1);
-            if (rng.NextDouble() < NoiseProbability) i = i + randn_like(i) * (rng.NextDouble() * 0.1);
+            if (rng.NextDouble() < NoiseProbability) i = i + randn(i.shape, device: i.device, generator: noise) * (rng.NextDouble() * 0.1);
             images[b] = i;
             labelList[b] = l;
         }

@@ -58,8 +58,10 @@ public sealed class Trainer
         int classes = netOptions.Classes;
         var patch = (manifest.PatchSize[0], manifest.PatchSize[1], manifest.PatchSize[2]);
 
-        manual_seed(options.Seed);
+        // The run's own generator: libtorch's global one is shared with everything else in the process.
+        using var generator = new Generator((ulong)TrainingSeed.TorchForEpoch(options.Seed, 0), device);
         using var net = new UNet(netOptions);
+        using (var initial = new Generator((ulong)options.Seed, CPU)) SeededInitialization.Apply(net, initial);
         net.to(device);
         using var optimizer = CreateOptimizer(net);
         var state = new TrainingState();
@@ -77,12 +79,12 @@ public sealed class Trainer
             ct.ThrowIfCancellationRequested();
             var clock = Stopwatch.StartNew();
             var rng = new Random(TrainingSeed.ForEpoch(options.Seed, epoch));
-            manual_seed(TrainingSeed.TorchForEpoch(options.Seed, epoch));
+            generator.manual_seed(TrainingSeed.TorchForEpoch(options.Seed, epoch));
             double lr = options.LearningRate * Math.Pow(1 - (epoch - 1.0) / options.Epochs, 0.9);
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
             var sampler = new PatchSampler(train, patch, options.ForegroundFraction, rng);
-            var augmenter = new Augmenter(rng, netOptions.Dimensions, swap, options.Mirror);
+            var augmenter = new Augmenter(rng, generator, netOptions.Dimensions, swap, options.Mirror);
             net.train();
             double lossSum = 0;
             for (int it = 1; it <= options.IterationsPerEpoch; it++)
