@@ -82,7 +82,7 @@ public sealed partial class DicomFile
         }
 
         DicomTransferSyntax syntax;
-        var uid = meta.GetString(FileMetaTags.TransferSyntaxUID);
+        var uid = meta.GetString(DicomTags.TransferSyntaxUID);
         // A missing or unreadable Transfer Syntax UID is a known device bug: the bytes tell the encoding instead.
         if (string.IsNullOrEmpty(uid) || !DicomTransferSyntax.TryLookup(uid, out syntax)) syntax = SniffSyntax(source);
 

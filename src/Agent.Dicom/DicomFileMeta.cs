@@ -11,18 +11,18 @@ public static class DicomFileMeta
     public static DicomDataset Create(string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax)
     {
         var meta = new DicomDataset();
-        meta.AddOrUpdateBytes(FileMetaTags.FileMetaInformationVersion, DicomVR.OB, Version);
-        meta.AddOrUpdate(FileMetaTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid);
-        meta.AddOrUpdate(FileMetaTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid);
-        meta.AddOrUpdate(FileMetaTags.TransferSyntaxUID, DicomVR.UI, transferSyntax.Uid);
-        meta.AddOrUpdate(FileMetaTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
-        meta.AddOrUpdate(FileMetaTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);
+        meta.AddOrUpdateBytes(DicomTags.FileMetaInformationVersion, DicomVR.OB, Version);
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid);
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid);
+        meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntax.Uid);
+        meta.AddOrUpdate(DicomTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
+        meta.AddOrUpdate(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);
         return meta;
     }
 
     /// <summary>A meta group for <paramref name="dataset"/> (its SOP Class/Instance UIDs) in <paramref name="transferSyntax"/>.</summary>
     public static DicomDataset Create(DicomDataset dataset, DicomTransferSyntax transferSyntax)
-        => Create(dataset.GetString(FileMetaTags.SOPClassUID) ?? "", dataset.GetString(FileMetaTags.SOPInstanceUID) ?? "", transferSyntax);
+        => Create(dataset.GetString(DicomTags.SOPClassUID) ?? "", dataset.GetString(DicomTags.SOPInstanceUID) ?? "", transferSyntax);
 
     /// <summary>The 128-byte preamble, "DICM" and the meta group (explicit VR little endian, group length computed).</summary>
     public static byte[] EncodeHeader(DicomDataset meta)

@@ -19,7 +19,7 @@ public sealed class ConcurrencyTests
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
             var requests = Enumerable.Range(0, perClient)
-                .Select(i => CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, string.Create(CultureInfo.InvariantCulture, $"1.2.3.{c}.{i}"), meta.TransferSyntaxUid, dataSet))
+                .Select(i => CStoreRequest.FromDataSetBytes(DicomUids.CTImageStorage.Uid, string.Create(CultureInfo.InvariantCulture, $"1.2.3.{c}.{i}"), meta.TransferSyntaxUid, dataSet))
                 .ToList();
             await using var client = await DicomClient.ConnectForAsync(options with { CallingAeTitle = $"SCU{c}" }, requests);
             foreach (var rq in requests) Assert.True((await client.SendForFinalAsync(rq)).Status.IsSuccess);

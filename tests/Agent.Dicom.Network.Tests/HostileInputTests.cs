@@ -27,8 +27,8 @@ public sealed class HostileInputTests
         var rq = new AssociateRequestPdu
         {
             CalledAeTitle = "AGENT", CallingAeTitle = "HOSTILE",
-            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"]),
-                new PresentationContextProposal(3, SopClassUids.CtImageStorage, ["1.2.840.10008.1.2"])],
+            PresentationContexts = [new PresentationContextProposal(1, DicomUids.Verification.Uid, ["1.2.840.10008.1.2"]),
+                new PresentationContextProposal(3, DicomUids.CTImageStorage.Uid, ["1.2.840.10008.1.2"])],
             UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
         };
         await stream.WriteAsync(PduCodec.Encode(rq));
@@ -221,7 +221,7 @@ public sealed class HostileInputTests
             BinaryPrimitives.WriteUInt16LittleEndian(s[2..], (ushort)(0x1000 + (i % 0xE000)));
             BinaryPrimitives.WriteUInt32LittleEndian(s[4..], 4);
         }
-        var store = CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, "1.2.3.4.5.6", "1.2.840.10008.1.2", data);
+        var store = CStoreRequest.FromDataSetBytes(DicomUids.CTImageStorage.Uid, "1.2.3.4.5.6", "1.2.840.10008.1.2", data);
         await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [store]);
         var rsp = await client.SendForFinalAsync(store);
         Assert.True(rsp.Status.IsSuccess, rsp.ToString());

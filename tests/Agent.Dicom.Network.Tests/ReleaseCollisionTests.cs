@@ -90,7 +90,7 @@ public sealed class ReleaseCollisionTests
         await peer.WriteAsync(PduCodec.Encode(new AssociateRequestPdu
         {
             CalledAeTitle = "AGENT", CallingAeTitle = "PEER",
-            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"])],
+            PresentationContexts = [new PresentationContextProposal(1, DicomUids.Verification.Uid, ["1.2.840.10008.1.2"])],
             UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
         }));
         Assert.IsType<AssociateAcceptPdu>(await ReadAsync(peer));

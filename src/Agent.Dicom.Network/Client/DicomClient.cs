@@ -25,6 +25,17 @@ public sealed class DicomClient : IAsyncDisposable
 {
     private static readonly string[] UncompressedSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian.Uid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid];
 
+    /// <summary>Common storage classes proposed with the SCP role for C-GET (the instances come back on this association).</summary>
+    private static readonly string[] CGetStorageClasses = new[]
+    {
+        DicomUids.CTImageStorage, DicomUids.MRImageStorage, DicomUids.EnhancedCTImageStorage, DicomUids.EnhancedMRImageStorage,
+        DicomUids.SecondaryCaptureImageStorage, DicomUids.SegmentationStorage, DicomUids.ComprehensiveSRStorage,
+        DicomUids.Comprehensive3DSRStorage, DicomUids.EnhancedSRStorage, DicomUids.BasicTextSRStorage,
+        DicomUids.PositronEmissionTomographyImageStorage, DicomUids.RTStructureSetStorage, DicomUids.ComputedRadiographyImageStorage,
+        DicomUids.DigitalXRayImageStorageForPresentation, DicomUids.UltrasoundImageStorage, DicomUids.NuclearMedicineImageStorage,
+        DicomUids.XRayAngiographicImageStorage, DicomUids.RTImageStorage, DicomUids.RTDoseStorage,
+    }.Select(u => u.Uid).ToArray();
+
     private readonly DicomConnection _connection;
     private readonly DicomClientOptions _options;
     private readonly Task _loop;
@@ -62,7 +73,7 @@ public sealed class DicomClient : IAsyncDisposable
                     break;
                 case CGetRequest g:
                     if (seen.Add((g.SopClassUid, ""))) list.Add(new PresentationContextRequest(g.SopClassUid, UncompressedSyntaxes));
-                    foreach (var storage in SopClassUids.CommonStorage)
+                    foreach (var storage in CGetStorageClasses)
                     {
                         if (seen.Add((storage, "get")))
                             list.Add(new PresentationContextRequest(storage, DicomServerOptions.DefaultTransferSyntaxes) { ProposeScpRole = true });
