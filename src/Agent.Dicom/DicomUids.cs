@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Agent.Dicom;
 
 /// <summary>A registered UID of PS3.6 Annex A (SOP class, transfer syntax, frame of reference, coding scheme...).</summary>
-public sealed record DicomUid(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
+public sealed partial record DicomUid(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
 {
     /// <summary>The UID itself, so a <see cref="DicomUid"/> can be written wherever a UID string is expected.</summary>
     public override string ToString() => Uid;

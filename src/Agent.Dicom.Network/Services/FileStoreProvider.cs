@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
+using Agent.Dicom;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Files;
 
@@ -13,7 +13,7 @@ public sealed record StoredInstance(StoreRequestInfo Request, string Path, long 
 /// sender's transfer syntax is preserved) while it arrives: temp file, then rename; with durable writes the file is fsynced before and its directory after the rename. File names are
 /// built only from a validated SOP Instance UID (digits and dots) or a GUID, never from other received text.
 /// </summary>
-public sealed partial class FileStoreProvider(string rootFolder, bool durable, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null) : IStoreProvider
+public sealed class FileStoreProvider(string rootFolder, bool durable, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null) : IStoreProvider
 {
     private readonly string _root = Directory.CreateDirectory(rootFolder).FullName;
     private readonly string _incoming = Directory.CreateDirectory(Path.Combine(rootFolder, ".incoming")).FullName;
@@ -26,18 +26,12 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
     public ValueTask<IStoreSink> BeginStoreAsync(StoreRequestInfo request, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        var name = IsSafeUid(request.SopInstanceUid) ? request.SopInstanceUid : Guid.NewGuid().ToString("N");
+        var name = DicomUid.IsValid(request.SopInstanceUid) ? request.SopInstanceUid : Guid.NewGuid().ToString("N");
         var final = Path.Combine(_root, name + ".dcm");
         var temp = Path.Combine(_incoming, Guid.NewGuid().ToString("N") + ".part");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
         return ValueTask.FromResult<IStoreSink>(new Sink(this, request, stream, temp, final));
     }
-
-    /// <summary>UIDs are digits and dots, at most 64 characters (PS3.5 9.1); anything else is not used as a file name.</summary>
-    public static bool IsSafeUid(string uid) => uid.Length is > 0 and <= 64 && UidPattern().IsMatch(uid);
-
-    [GeneratedRegex("^[0-9]+(\\.[0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex UidPattern();
 
     private sealed class Sink(FileStoreProvider owner, StoreRequestInfo request, FileStream stream, string temp, string final) : IStoreSink
     {
