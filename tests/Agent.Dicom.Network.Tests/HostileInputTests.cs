@@ -5,6 +5,7 @@ using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Pdu;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 
@@ -227,7 +228,7 @@ public sealed class HostileInputTests
         Assert.True(rsp.Status.IsSuccess, rsp.ToString());
         var stored = Assert.Single(server.Stored);
         Assert.Equal(data.Length, stored.DataSetLength);
-        Assert.Equal(data.Length, new FileInfo(stored.Path).Length - Files.Part10Header.Read(stored.Path).DataSetOffset);
+        Assert.Equal(data.Length, new FileInfo(stored.Path).Length - DicomFileMeta.ReadHeader(stored.Path).DataSetOffset);
         await client.ReleaseAsync();
     }
 }

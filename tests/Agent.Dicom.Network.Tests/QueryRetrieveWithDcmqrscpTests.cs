@@ -4,6 +4,7 @@ using Agent.Dicom;
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Services;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 

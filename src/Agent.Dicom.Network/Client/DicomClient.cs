@@ -4,9 +4,9 @@ using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agent.Dicom;
+using Agent.Dicom.IO;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Dimse;
-using Agent.Dicom.Network.Files;
 using Agent.Dicom.Network.Pdu;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
@@ -245,15 +245,14 @@ public sealed class DicomClient : IAsyncDisposable
             {
                 case CStoreRequest store:
                     {
-                        var (data, length) = await store.OpenDataSetAsync(cancellationToken).ConfigureAwait(false);
+                        var (data, length) = store.OpenDataSet();
                         await using (data.ConfigureAwait(false))
                             await _connection.SendMessageAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                 case QueryRequest query:
                     {
-                        var ts = DicomTransferSyntax.Lookup(pc.TransferSyntax);
-                        var bytes = IdentifierCodec.Encode(query.Identifier, ts.IsExplicitVR);
+                        var bytes = DicomWriter.Encode(query.Identifier, DicomTransferSyntax.Lookup(pc.TransferSyntax));
                         using var ms = new MemoryStream(bytes, writable: false);
                         await _connection.SendMessageAsync(pc.Id, command, ms, bytes.Length, cancellationToken).ConfigureAwait(false);
                         break;

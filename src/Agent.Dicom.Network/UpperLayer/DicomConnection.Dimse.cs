@@ -1,7 +1,7 @@
 using Agent.Dicom;
+using Agent.Dicom.IO;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Dimse;
-using Agent.Dicom.Network.Files;
 using Agent.Dicom.Network.Pdu;
 using Agent.Dicom.Network.Services;
 
@@ -170,9 +170,7 @@ internal sealed partial class DicomConnection
         DicomDataset? identifier = null;
         if (msg.DataBytes is { Length: > 0 } data)
         {
-            var ts = DicomTransferSyntax.Lookup(pc.TransferSyntax);
-            if (ts.IsDeflated || ts.IsBigEndian) throw new DicomFormatException($"identifier in {ts.Name} is not supported");
-            identifier = IdentifierCodec.Decode(data.GetBuffer().AsMemory(0, (int)data.Length), ts.IsExplicitVR);
+            identifier = DicomReader.ReadDataset(data.GetBuffer().AsMemory(0, (int)data.Length), DicomTransferSyntax.Lookup(pc.TransferSyntax));
         }
         var response = new DicomResponse(cmd, identifier);
         channel.Writer.TryWrite(response);

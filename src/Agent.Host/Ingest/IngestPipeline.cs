@@ -1,5 +1,5 @@
 using Agent.Dicom.Network.Dimse;
-using Agent.Dicom.Network.Services;
+using Agent.Storage.Files;
 using System.Diagnostics;
 using Agent.Dicom;
 using Agent.Host.Configuration;
