@@ -84,14 +84,16 @@ public sealed class DicomClient : IAsyncDisposable
                     break;
             }
         }
-        if (list.Count > 128) throw new ArgumentException($"{list.Count} presentation contexts needed; at most 128 fit in one association", nameof(requests));
+        if (list.Count > StoreBatches.MaxPresentationContexts)
+            throw new ArgumentException($"{list.Count} presentation contexts needed; at most {StoreBatches.MaxPresentationContexts} fit in one association", nameof(requests));
         return list;
     }
 
     public static async Task<DicomClient> ConnectAsync(DicomClientOptions options, IReadOnlyList<PresentationContextRequest> contexts,
         DicomServices? services = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        if (contexts.Count is 0 or > 128) throw new ArgumentException("propose between 1 and 128 presentation contexts", nameof(contexts));
+        if (contexts.Count is 0 or > StoreBatches.MaxPresentationContexts)
+            throw new ArgumentException($"propose between 1 and {StoreBatches.MaxPresentationContexts} presentation contexts", nameof(contexts));
         logger ??= NullLogger.Instance;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream stream;
