@@ -4,7 +4,6 @@ using System.Runtime.CompilerServices;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agent.Dicom;
-using Agent.Dicom.IO;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Pdu;
@@ -37,13 +36,15 @@ public sealed class DicomClient : IAsyncDisposable
     }.Select(u => u.Uid).ToArray();
 
     private readonly DicomConnection _connection;
+    private readonly DimseService _dimse;
     private readonly DicomClientOptions _options;
     private readonly Task _loop;
     private int _nextMessageId;
 
-    private DicomClient(DicomConnection connection, DicomClientOptions options, Task loop)
+    private DicomClient(DicomConnection connection, DimseService dimse, DicomClientOptions options, Task loop)
     {
         _connection = connection;
+        _dimse = dimse;
         _options = options;
         _loop = loop;
     }
@@ -143,7 +144,9 @@ public sealed class DicomClient : IAsyncDisposable
             throw;
         }
 
-        var connection = new DicomConnection(stream, isRequestor: true, options.Association, services ?? new DicomServices(), logger);
+        var connection = new DicomConnection(stream, isRequestor: true, options.Association, logger);
+        // Requests the peer sends us (C-STORE sub-operations of a C-GET) are answered by the same DIMSE layer as an SCP's.
+        var dimse = DimseService.Attach(connection, services ?? new DicomServices(), options.Association, logger);
         var proposals = new List<PresentationContextProposal>(contexts.Count);
         for (int i = 0; i < contexts.Count; i++)
             proposals.Add(new PresentationContextProposal((byte)(2 * i + 1), contexts[i].AbstractSyntax, contexts[i].TransferSyntaxes));
@@ -210,7 +213,7 @@ public sealed class DicomClient : IAsyncDisposable
             LocalMaxPduLength = options.Association.MaxReceivePduLength, AsyncOperations = ac.UserInformation.AsyncOperations,
             ExtendedNegotiations = ac.UserInformation.ExtendedNegotiations, UserIdentity = options.UserIdentity,
         });
-        var client = new DicomClient(connection, options, loop);
+        var client = new DicomClient(connection, dimse, options, loop);
         client._stopOwned = stop;
         return client;
     }
@@ -240,7 +243,7 @@ public sealed class DicomClient : IAsyncDisposable
             : $"the peer accepted no presentation context for {request.SopClassUid}");
         var id = NextMessageId();
         var command = request.BuildCommand(id);
-        var channel = _connection.RegisterPending(id);
+        var responses = _dimse.RegisterPending(id);
         try
         {
             switch (request)
@@ -249,18 +252,14 @@ public sealed class DicomClient : IAsyncDisposable
                     {
                         var (data, length) = store.OpenDataSet();
                         await using (data.ConfigureAwait(false))
-                            await _connection.SendMessageAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
+                            await _dimse.SendAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                 case QueryRequest query:
-                    {
-                        var bytes = DicomWriter.Encode(query.Identifier, DicomTransferSyntax.Lookup(pc.TransferSyntax));
-                        using var ms = new MemoryStream(bytes, writable: false);
-                        await _connection.SendMessageAsync(pc.Id, command, ms, bytes.Length, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
+                    await _dimse.SendAsync(pc, command, query.Identifier, cancellationToken).ConfigureAwait(false);
+                    break;
                 default:
-                    await _connection.SendMessageAsync(pc.Id, command, null, 0, cancellationToken).ConfigureAwait(false);
+                    await _dimse.SendAsync(pc.Id, command, null, 0, cancellationToken).ConfigureAwait(false);
                     break;
             }
 
@@ -273,8 +272,8 @@ public sealed class DicomClient : IAsyncDisposable
                 {
                     try
                     {
-                        if (!await channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false)) yield break;
-                        response = channel.Reader.TryRead(out var r) ? r : null;
+                        if (!await responses.WaitToReadAsync(linked.Token).ConfigureAwait(false)) yield break;
+                        response = responses.TryRead(out var r) ? r : null;
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !cancelSent && request.IsCancellable)
                     {
@@ -306,7 +305,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _connection.Unregister(id);
+            _dimse.Unregister(id);
         }
     }
 
@@ -314,7 +313,7 @@ public sealed class DicomClient : IAsyncDisposable
     {
         var cancel = new DimseCommand { CommandField = CommandField.CCancelRequest, MessageIdBeingRespondedTo = messageId, HasDataSet = false };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _connection.SendMessageAsync(pcId, cancel, null, 0, timeout.Token).ConfigureAwait(false);
+        await _dimse.SendAsync(pcId, cancel, null, 0, timeout.Token).ConfigureAwait(false);
     }
 
     private ushort NextMessageId()
