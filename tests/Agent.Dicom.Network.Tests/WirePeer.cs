@@ -25,12 +25,21 @@ internal sealed class WirePeer : IAsyncDisposable
         _stream = new NetworkStream(socket, ownsSocket: true);
     }
 
-    /// <summary>Connects to an SCP and negotiates Verification (context 1) and CT Image Storage (context 3), implicit VR LE.</summary>
-    public static async Task<WirePeer> AssociateAsync(int port, uint maxPduLength = 16384)
+    /// <summary>The transport, for tests that half-close it or watch it.</summary>
+    public Socket Socket => _socket;
+
+    /// <summary>Connects to an SCP without associating.</summary>
+    public static async Task<WirePeer> ConnectAsync(int port)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(IPAddress.Loopback, port);
-        var peer = new WirePeer(socket);
+        return new WirePeer(socket);
+    }
+
+    /// <summary>Connects to an SCP and negotiates Verification (context 1) and CT Image Storage (context 3), implicit VR LE.</summary>
+    public static async Task<WirePeer> AssociateAsync(int port, uint maxPduLength = 16384)
+    {
+        var peer = await ConnectAsync(port);
         await peer.SendAsync(new AssociateRequestPdu
         {
             CalledAeTitle = "AGENT", CallingAeTitle = "WIREPEER",
@@ -58,6 +67,9 @@ internal sealed class WirePeer : IAsyncDisposable
     }
 
     public async Task SendAsync(DicomPdu pdu) => await _stream.WriteAsync(PduCodec.Encode(pdu));
+
+    /// <summary>Bytes as they are: malformed PDUs, or a PDU's start without its end.</summary>
+    public async Task WriteRawAsync(byte[] bytes) => await _stream.WriteAsync(bytes);
 
     /// <summary>One P-DATA-TF carrying these PDVs.</summary>
     public Task SendAsync(params PresentationDataValue[] values) => SendAsync(new DataTransferPdu(values));
