@@ -69,20 +69,10 @@ public sealed partial class DicomFile
 
     private static DicomFile Read(DicomByteSource source, DicomReaderOptions options, string? path, CancellationToken cancellationToken)
     {
-        var meta = new DicomDataset();
-        bool hadMeta = ReadPreamble(source);
-        if (!hadMeta && source.Ensure(8) && source.Peek(2)[0] == 0x02 && source.Peek(2)[1] == 0x00)
-            hadMeta = true; // meta group without preamble and "DICM"
-
-        if (hadMeta)
-        {
-            var metaBuilder = new DicomDatasetBuilder(meta);
-            new DicomReader(source, options, metaBuilder, cancellationToken).ReadTopLevel(DicomEncoding.ExplicitLittleEndian, stopAtNonMetaGroup: true);
-            metaBuilder.Complete();
-        }
+        var (meta, hadMeta) = ReadMeta(source, options, cancellationToken);
 
         DicomTransferSyntax syntax;
-        var uid = meta.GetString(FileMetaTags.TransferSyntaxUID);
+        var uid = meta.GetString(DicomTags.TransferSyntaxUID);
         // A missing or unreadable Transfer Syntax UID is a known device bug: the bytes tell the encoding instead.
         if (string.IsNullOrEmpty(uid) || !DicomTransferSyntax.TryLookup(uid, out syntax)) syntax = SniffSyntax(source);
 
@@ -104,6 +94,47 @@ public sealed partial class DicomFile
         reader.ReadTopLevel(encoding, stopAtNonMetaGroup: false);
         builder.Complete();
         return new DicomFile(meta, dataset, syntax) { HadMeta = hadMeta, IsPartial = reader.Stopped, Path = path };
+    }
+
+    /// <summary>
+    /// Reads only the preamble and meta group of a Part 10 file: the meta and the offset where the data set starts, so
+    /// a caller can send or copy the data set bytes as they are (e.g. a C-STORE of a file without re-encoding it).
+    /// </summary>
+    internal static DicomFileHeader ReadHeader(string path, CancellationToken cancellationToken)
+    {
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        }
+        catch (FileNotFoundException ex)
+        {
+            throw new DicomFormatException($"no such file: {path}", ex);
+        }
+        using (stream)
+        {
+            using var source = new DicomByteSource(stream, allowLazy: false);
+            var (meta, hadMeta) = ReadMeta(source, DicomReaderOptions.Default, cancellationToken);
+            if (!hadMeta) throw new DicomFormatException($"{path}: not a DICOM Part 10 file (no file meta information)");
+            return new DicomFileHeader(meta, source.Position);
+        }
+    }
+
+    /// <summary>The preamble and meta group (PS3.10 7.1) in whichever of the tolerated forms the file has.</summary>
+    private static (DicomDataset Meta, bool HadMeta) ReadMeta(DicomByteSource source, DicomReaderOptions options, CancellationToken cancellationToken)
+    {
+        var meta = new DicomDataset();
+        bool hadMeta = ReadPreamble(source);
+        if (!hadMeta && source.Ensure(8) && source.Peek(2)[0] == 0x02 && source.Peek(2)[1] == 0x00)
+            hadMeta = true; // meta group without preamble and "DICM"
+
+        if (hadMeta)
+        {
+            var metaBuilder = new DicomDatasetBuilder(meta);
+            new DicomReader(source, options, metaBuilder, cancellationToken).ReadTopLevel(DicomEncoding.ExplicitLittleEndian, stopAtNonMetaGroup: true);
+            metaBuilder.Complete();
+        }
+        return (meta, hadMeta);
     }
 
     /// <summary>Skips a 128-byte preamble and "DICM" (or a bare "DICM"); false when there is neither.</summary>

@@ -44,7 +44,7 @@ public sealed partial class DicomFile
         if (TransferSyntax.IsEncapsulated || syntax.IsEncapsulated)
             throw new DicomFormatException($"cannot transcode between {TransferSyntax.Name} and {syntax.Name}: encapsulated pixel data");
         var meta = Meta.Clone();
-        meta.AddOrUpdate(FileMetaTags.TransferSyntaxUID, DicomVR.UI, syntax.Uid);
+        meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, syntax.Uid);
         return new DicomFile(meta, Dataset, syntax) { HadMeta = HadMeta, IsPartial = IsPartial, Path = Path };
     }
 
@@ -63,9 +63,9 @@ public sealed partial class DicomFile
         if (IsPartial)
             throw new InvalidOperationException("this file was read with StopAt, so elements are missing; saving it would lose them");
         var meta = Meta.Count == 0 ? DicomFileMeta.Create(Dataset, TransferSyntax) : Meta.Clone();
-        meta.AddOrUpdate(FileMetaTags.TransferSyntaxUID, DicomVR.UI, TransferSyntax.Uid);
-        if (!meta.Contains(FileMetaTags.FileMetaInformationVersion))
-            meta.AddOrUpdateBytes(FileMetaTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 });
+        meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, TransferSyntax.Uid);
+        if (!meta.Contains(DicomTags.FileMetaInformationVersion))
+            meta.AddOrUpdateBytes(DicomTags.FileMetaInformationVersion, DicomVR.OB, new byte[] { 0, 1 });
         return meta;
     }
 }

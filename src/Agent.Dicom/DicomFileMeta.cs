@@ -9,20 +9,35 @@ public static class DicomFileMeta
 
     /// <summary>A complete meta group for a new file written by this implementation.</summary>
     public static DicomDataset Create(string sopClassUid, string sopInstanceUid, DicomTransferSyntax transferSyntax)
+        => Create(sopClassUid, sopInstanceUid, transferSyntax.Uid, sourceAeTitle: null);
+
+    /// <summary>
+    /// A meta group for a data set received in <paramref name="transferSyntaxUid"/> (kept as the sender encoded it),
+    /// naming the sender in Source Application Entity Title (0002,0016) when known.
+    /// </summary>
+    public static DicomDataset Create(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, string? sourceAeTitle)
     {
         var meta = new DicomDataset();
-        meta.AddOrUpdateBytes(FileMetaTags.FileMetaInformationVersion, DicomVR.OB, Version);
-        meta.AddOrUpdate(FileMetaTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid);
-        meta.AddOrUpdate(FileMetaTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid);
-        meta.AddOrUpdate(FileMetaTags.TransferSyntaxUID, DicomVR.UI, transferSyntax.Uid);
-        meta.AddOrUpdate(FileMetaTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
-        meta.AddOrUpdate(FileMetaTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);
+        meta.AddOrUpdateBytes(DicomTags.FileMetaInformationVersion, DicomVR.OB, Version);
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPClassUID, DicomVR.UI, sopClassUid);
+        meta.AddOrUpdate(DicomTags.MediaStorageSOPInstanceUID, DicomVR.UI, sopInstanceUid);
+        meta.AddOrUpdate(DicomTags.TransferSyntaxUID, DicomVR.UI, transferSyntaxUid);
+        meta.AddOrUpdate(DicomTags.ImplementationClassUID, DicomVR.UI, DicomImplementation.ClassUid);
+        meta.AddOrUpdate(DicomTags.ImplementationVersionName, DicomVR.SH, DicomImplementation.VersionName);
+        if (!string.IsNullOrEmpty(sourceAeTitle)) meta.AddOrUpdate(DicomTags.SourceApplicationEntityTitle, DicomVR.AE, sourceAeTitle);
         return meta;
     }
 
+    /// <summary>
+    /// The meta group of a Part 10 file on disk and the offset of its data set, without reading the data set (e.g. to
+    /// send the file's data set bytes as they are). Throws <see cref="DicomFormatException"/> when there is no meta.
+    /// </summary>
+    public static DicomFileHeader ReadHeader(string path, CancellationToken cancellationToken = default)
+        => DicomFile.ReadHeader(path, cancellationToken);
+
     /// <summary>A meta group for <paramref name="dataset"/> (its SOP Class/Instance UIDs) in <paramref name="transferSyntax"/>.</summary>
     public static DicomDataset Create(DicomDataset dataset, DicomTransferSyntax transferSyntax)
-        => Create(dataset.GetString(FileMetaTags.SOPClassUID) ?? "", dataset.GetString(FileMetaTags.SOPInstanceUID) ?? "", transferSyntax);
+        => Create(dataset.GetString(DicomTags.SOPClassUID) ?? "", dataset.GetString(DicomTags.SOPInstanceUID) ?? "", transferSyntax);
 
     /// <summary>The 128-byte preamble, "DICM" and the meta group (explicit VR little endian, group length computed).</summary>
     public static byte[] EncodeHeader(DicomDataset meta)
@@ -50,4 +65,12 @@ public static class DicomFileMeta
     /// </summary>
     public static ValueTask WriteHeaderAsync(Stream stream, DicomDataset meta, CancellationToken cancellationToken)
         => stream.WriteAsync(EncodeHeader(meta), cancellationToken);
+}
+
+/// <summary>The meta group of a Part 10 file and the byte offset at which its data set starts.</summary>
+public sealed record DicomFileHeader(DicomDataset Meta, long DataSetOffset)
+{
+    public string? SopClassUid => Meta.GetString(DicomTags.MediaStorageSOPClassUID);
+    public string? SopInstanceUid => Meta.GetString(DicomTags.MediaStorageSOPInstanceUID);
+    public string? TransferSyntaxUid => Meta.GetString(DicomTags.TransferSyntaxUID);
 }

@@ -6,13 +6,11 @@ using System.Text;
 namespace Agent.Dicom;
 
 /// <summary>
-/// Creates and checks UIDs (PS3.5 9): digits and dots, at most 64 characters, no empty component, no leading zero in a
-/// component. Without a registered root, the 2.25 arc turns a UUID into a UID (ISO/IEC 9834-8, PS3.5 B.2).
+/// Creates UIDs that pass <see cref="DicomUid.IsValid(ReadOnlySpan{char})"/>. Without a registered root, the 2.25 arc
+/// turns a UUID into a UID (ISO/IEC 9834-8, PS3.5 B.2).
 /// </summary>
 public static class DicomUidGenerator
 {
-    public const int MaxLength = 64;
-
     // Below this many random digits (~66 bits) collisions stop being negligible across a site's lifetime.
     private const int MinimumSuffixDigits = 20;
     private const int MaximumSuffixDigits = 39;
@@ -41,37 +39,14 @@ public static class DicomUidGenerator
     public static string CreateFromRoot(string root)
     {
         root = root.Trim().TrimEnd('.');
-        var problem = Problem(root);
+        var problem = DicomUid.Problem(root);
         if (problem is not null) throw new ArgumentException($"invalid UID root: {problem}", nameof(root));
-        var digits = Math.Min(MaximumSuffixDigits, MaxLength - root.Length - 1);
+        var digits = Math.Min(MaximumSuffixDigits, DicomUid.MaxLength - root.Length - 1);
         if (digits < MinimumSuffixDigits)
-            throw new ArgumentException($"UID root '{root}' is {root.Length} characters; at most {MaxLength - 1 - MinimumSuffixDigits} leaves room for a unique suffix", nameof(root));
+            throw new ArgumentException($"UID root '{root}' is {root.Length} characters; at most {DicomUid.MaxLength - 1 - MinimumSuffixDigits} leaves room for a unique suffix", nameof(root));
         var random = new BigInteger(RandomNumberGenerator.GetBytes(20), isUnsigned: true);
         var low = BigInteger.Pow(10, digits - 1);
         var suffix = low + (random % (9 * low));   // exactly `digits` digits, no leading zero
         return root + "." + suffix.ToString(CultureInfo.InvariantCulture);
-    }
-
-    public static bool IsValid(string? uid) => uid is not null && Problem(uid) is null;
-
-    /// <summary>What is wrong with a UID (without its NUL padding), or null when it is valid.</summary>
-    internal static string? Problem(string uid)
-    {
-        if (uid.Length == 0) return "UID is empty";
-        if (uid.Length > MaxLength) return $"UID is {uid.Length} characters, more than {MaxLength}";
-        var componentStart = 0;
-        for (var i = 0; i <= uid.Length; i++)
-        {
-            if (i < uid.Length && uid[i] != '.')
-            {
-                if (!char.IsAsciiDigit(uid[i])) return $"UID '{uid}' contains '{uid[i]}'; only digits and dots are allowed";
-                continue;
-            }
-            var length = i - componentStart;
-            if (length == 0) return $"UID '{uid}' has an empty component";
-            if (length > 1 && uid[componentStart] == '0') return $"UID '{uid}' has a component with a leading zero";
-            componentStart = i + 1;
-        }
-        return null;
     }
 }

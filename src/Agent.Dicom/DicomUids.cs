@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace Agent.Dicom;
 
 /// <summary>A registered UID of PS3.6 Annex A (SOP class, transfer syntax, frame of reference, coding scheme...).</summary>
-public sealed record DicomUid(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
+public sealed partial record DicomUid(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
 {
     /// <summary>The UID itself, so a <see cref="DicomUid"/> can be written wherever a UID string is expected.</summary>
     public override string ToString() => Uid;
@@ -29,6 +29,15 @@ public static partial class DicomUids
     /// </summary>
     public static bool IsStorageSopClass(string uid) => TryLookup(uid, out var e) && Index.IsStorage(e);
 
+    /// <summary>The storage SOP classes' arc (PS3.4 B.5): every "1.2.840.10008.5.1.4.1.1.x" class is a storage class.</summary>
+    public const string StorageSopClassArc = "1.2.840.10008.5.1.4.1.1.";
+
+    /// <summary>
+    /// True for any UID under <see cref="StorageSopClassArc"/>, registered or not: an SCP that accepts "all storage"
+    /// also takes classes newer than this registry.
+    /// </summary>
+    public static bool IsUnderStorageArc(string uid) => uid.StartsWith(StorageSopClassArc, StringComparison.Ordinal);
+
     /// <summary>Every non-retired storage SOP class of the registry, e.g. for an SCP that accepts them all.</summary>
     public static IReadOnlyList<DicomUid> StorageSopClasses => Index.Storage;
 
@@ -37,7 +46,7 @@ public static partial class DicomUids
     {
         public static bool IsStorage(DicomUid u) =>
             u.Type == DicomUidType.SopClass && u.Uid != "1.2.840.10008.1.3.10" &&
-            (u.Uid.StartsWith("1.2.840.10008.5.1.4.1.1.", StringComparison.Ordinal) || u.Keyword.EndsWith("Storage", StringComparison.Ordinal));
+            (IsUnderStorageArc(u.Uid) || u.Keyword.EndsWith("Storage", StringComparison.Ordinal));
 
         public static readonly DicomUid[] Storage = All.Where(u => !u.IsRetired && IsStorage(u)).ToArray();
 

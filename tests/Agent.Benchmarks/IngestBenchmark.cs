@@ -132,7 +132,7 @@ public static class IngestBenchmark
                 fs.Flush(flushToDisk: true);
             }
             File.Move(tmp, Path.Combine(final, i.ToString(CultureInfo.InvariantCulture) + ".dcm"));
-            Agent.Dicom.Network.Services.DirectorySync.Flush(final);
+            Agent.Storage.Files.DirectorySync.Flush(final);
             sw.Stop();
         }
         return sw.Elapsed;

@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Agent.Dicom;
-using Agent.Dicom.Network.Files;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
+using Agent.Tests.Shared;
 
 namespace Agent.Benchmarks;
 
@@ -111,10 +111,7 @@ public static class StoreReceiveBenchmark
             ds.AddOrUpdate(new DicomTag(0x00280102), DicomVR.US, (ushort)15);
             ds.AddOrUpdate(new DicomTag(0x00280103), DicomVR.US, (ushort)1);
             ds.AddOrUpdateBytes(new DicomTag(0x7FE00010), DicomVR.OW, pixels);
-            var meta = Part10Header.Encode(ct, uid, DicomTransferSyntax.ExplicitVRLittleEndian.Uid, "BENCH", "1.2.3.4", "BENCH");
-            using var fs = File.Create(Path.Combine(folder, $"{i:D4}.dcm"));
-            fs.Write(meta);
-            fs.Write(IdentifierCodec.Encode(ds, explicitVR: true));
+            new DicomFile(ds, DicomTransferSyntax.ExplicitVRLittleEndian).Save(Path.Combine(folder, $"{i:D4}.dcm"));
         }
     }
 

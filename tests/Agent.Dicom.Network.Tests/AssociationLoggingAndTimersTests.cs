@@ -5,6 +5,7 @@ using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
 using Microsoft.Extensions.Logging;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 

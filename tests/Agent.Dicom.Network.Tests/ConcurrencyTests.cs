@@ -13,13 +13,13 @@ public sealed class ConcurrencyTests
         await using var server = await TestServer.StartAsync();
         const int clients = 12, perClient = 5;
         var data = File.ReadAllBytes(Tools.TestFile("CT_small.dcm"));
-        var meta = Files.Part10Header.Read(Tools.TestFile("CT_small.dcm"));
+        var meta = DicomFileMeta.ReadHeader(Tools.TestFile("CT_small.dcm"));
         var dataSet = data.AsMemory((int)meta.DataSetOffset);
         var options = new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" };
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async c =>
         {
             var requests = Enumerable.Range(0, perClient)
-                .Select(i => CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, string.Create(CultureInfo.InvariantCulture, $"1.2.3.{c}.{i}"), meta.TransferSyntaxUid, dataSet))
+                .Select(i => CStoreRequest.FromDataSetBytes(DicomUids.CTImageStorage.Uid, string.Create(CultureInfo.InvariantCulture, $"1.2.3.{c}.{i}"), meta.TransferSyntaxUid!, dataSet))
                 .ToList();
             await using var client = await DicomClient.ConnectForAsync(options with { CallingAeTitle = $"SCU{c}" }, requests);
             foreach (var rq in requests) Assert.True((await client.SendForFinalAsync(rq)).Status.IsSuccess);

@@ -1,6 +1,8 @@
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Services;
+using Agent.Storage.Files;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 

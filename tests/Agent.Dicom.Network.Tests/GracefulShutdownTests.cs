@@ -36,7 +36,7 @@ public sealed class GracefulShutdownTests
         var server = new DicomServer(new DicomServerOptions { BindAddress = IPAddress.Loopback, Port = 0 }, new DicomServices { Store = store });
         await server.StartAsync(CancellationToken.None);
         var data = new byte[4 * 1024 * 1024];
-        var request = CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, "1.2.3", "1.2.840.10008.1.2", data);
+        var request = CStoreRequest.FromDataSetBytes(DicomUids.CTImageStorage.Uid, "1.2.3", "1.2.840.10008.1.2", data);
         await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [request]);
         var sending = client.SendForFinalAsync(request);
         await store.FirstFragment.Task.WaitAsync(TimeSpan.FromSeconds(60));

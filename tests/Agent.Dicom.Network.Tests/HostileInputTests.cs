@@ -5,6 +5,7 @@ using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Pdu;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 
@@ -18,52 +19,6 @@ public sealed class HostileInputTests
     {
         Association = new AssociationOptions { ArtimTimeout = TimeSpan.FromSeconds(1), PduBodyTimeout = TimeSpan.FromSeconds(1), MaxReceivePduLength = 16384 },
     });
-
-    private static async Task<(Socket Socket, NetworkStream Stream)> AssociateAsync(int port)
-    {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, port);
-        var stream = new NetworkStream(socket, ownsSocket: true);
-        var rq = new AssociateRequestPdu
-        {
-            CalledAeTitle = "AGENT", CallingAeTitle = "HOSTILE",
-            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"]),
-                new PresentationContextProposal(3, SopClassUids.CtImageStorage, ["1.2.840.10008.1.2"])],
-            UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
-        };
-        await stream.WriteAsync(PduCodec.Encode(rq));
-        var ac = await ReadPduAsync(stream);
-        Assert.IsType<AssociateAcceptPdu>(ac);
-        return (socket, stream);
-    }
-
-    private static async Task<DicomPdu?> ReadPduAsync(NetworkStream stream)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var header = new byte[6];
-        try
-        {
-            await stream.ReadExactlyAsync(header, cts.Token);
-        }
-        catch (Exception ex) when (ex is EndOfStreamException or IOException)
-        {
-            return null;
-        }
-        var body = new byte[BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(2))];
-        await stream.ReadExactlyAsync(body, cts.Token);
-        return PduCodec.DecodeBody((PduType)header[0], body);
-    }
-
-    /// <summary>Reads until an A-ABORT arrives or the server closes; returns the abort (null if it just closed).</summary>
-    private static async Task<AbortPdu?> ExpectAbortAsync(NetworkStream stream)
-    {
-        while (true)
-        {
-            var pdu = await ReadPduAsync(stream);
-            if (pdu is null) return null;
-            if (pdu is AbortPdu abort) return abort;
-        }
-    }
 
     private static async Task AssertServerStillServesAsync(TestServer server)
         => Assert.True((await DicomClient.EchoAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" })).IsSuccess);
@@ -80,11 +35,10 @@ public sealed class HostileInputTests
     public async Task An_unknown_pdu_type_is_answered_with_an_abort()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
-            await stream.WriteAsync(Header(0x55, 4).Concat(new byte[4]).ToArray());
-            var abort = await ExpectAbortAsync(stream);
+            await peer.WriteRawAsync(Header(0x55, 4).Concat(new byte[4]).ToArray());
+            var abort = await peer.ExpectAbortAsync();
             Assert.Equal(AbortSource.ServiceProvider, abort!.Source);
         }
         await AssertServerStillServesAsync(server);
@@ -94,11 +48,10 @@ public sealed class HostileInputTests
     public async Task A_pdu_longer_than_the_negotiated_maximum_is_answered_with_an_abort_before_it_is_read()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
-            await stream.WriteAsync(Header(4, 100_000_000));
-            var abort = await ExpectAbortAsync(stream);
+            await peer.WriteRawAsync(Header(4, 100_000_000));
+            var abort = await peer.ExpectAbortAsync();
             Assert.Equal(AbortReason.InvalidPduParameterValue, abort!.Reason);
         }
         await AssertServerStillServesAsync(server);
@@ -108,12 +61,11 @@ public sealed class HostileInputTests
     public async Task A_pdv_longer_than_its_pdu_is_answered_with_an_abort()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
             var pdu = Header(4, 8).Concat(new byte[] { 0, 0, 0x10, 0, 1, 3, 0, 0 }).ToArray();
-            await stream.WriteAsync(pdu);
-            Assert.NotNull(await ExpectAbortAsync(stream));
+            await peer.WriteRawAsync(pdu);
+            Assert.NotNull(await peer.ExpectAbortAsync());
         }
         await AssertServerStillServesAsync(server);
     }
@@ -122,11 +74,11 @@ public sealed class HostileInputTests
     public async Task A_truncated_pdu_followed_by_a_closed_connection_leaves_the_server_serving()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        await stream.WriteAsync(Header(4, 1000).Concat(new byte[10]).ToArray());
-        socket.Shutdown(SocketShutdown.Send);
-        Assert.Null(await ExpectAbortAsync(stream));
-        socket.Dispose();
+        var peer = await WirePeer.AssociateAsync(server.Port);
+        await peer.WriteRawAsync(Header(4, 1000).Concat(new byte[10]).ToArray());
+        peer.Socket.Shutdown(SocketShutdown.Send);
+        Assert.Null(await peer.ExpectAbortAsync());
+        await peer.DisposeAsync();
         await AssertServerStillServesAsync(server);
     }
 
@@ -134,12 +86,11 @@ public sealed class HostileInputTests
     public async Task A_garbage_command_set_is_answered_with_an_abort()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
             var garbage = new byte[] { 0, 0, 0, 1, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2 };
-            await stream.WriteAsync(PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(1, true, true, garbage)])));
-            Assert.NotNull(await ExpectAbortAsync(stream));
+            await peer.SendAsync((new DataTransferPdu([new PresentationDataValue(1, true, true, garbage)])));
+            Assert.NotNull(await peer.ExpectAbortAsync());
         }
         await AssertServerStillServesAsync(server);
     }
@@ -148,11 +99,10 @@ public sealed class HostileInputTests
     public async Task A_second_association_request_on_an_established_association_is_answered_with_an_abort()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
-            await stream.WriteAsync(PduCodec.Encode(PduCodecTests.FullRequest()));
-            var abort = await ExpectAbortAsync(stream);
+            await peer.SendAsync((PduCodecTests.FullRequest()));
+            var abort = await peer.ExpectAbortAsync();
             Assert.Equal(AbortSource.ServiceProvider, abort!.Source);
         }
         await AssertServerStillServesAsync(server);
@@ -162,11 +112,10 @@ public sealed class HostileInputTests
     public async Task A_data_fragment_on_a_presentation_context_that_was_not_accepted_is_answered_with_an_abort()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
-            await stream.WriteAsync(PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(99, false, true, new byte[] { 1, 2 })])));
-            Assert.NotNull(await ExpectAbortAsync(stream));
+            await peer.SendAsync((new DataTransferPdu([new PresentationDataValue(99, false, true, new byte[] { 1, 2 })])));
+            Assert.NotNull(await peer.ExpectAbortAsync());
         }
         await AssertServerStillServesAsync(server);
     }
@@ -175,10 +124,8 @@ public sealed class HostileInputTests
     public async Task A_silent_connection_is_closed_when_the_artim_timer_expires()
     {
         await using var server = await StartAsync();
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(IPAddress.Loopback, server.Port);
-        await using var stream = new NetworkStream(socket);
-        Assert.Null(await ReadPduAsync(stream));
+        await using (var peer = await WirePeer.ConnectAsync(server.Port))
+            Assert.Null(await peer.ReadAsync());
         await AssertServerStillServesAsync(server);
     }
 
@@ -186,22 +133,21 @@ public sealed class HostileInputTests
     public async Task A_slow_loris_sender_is_aborted_when_its_pdu_does_not_complete_in_time()
     {
         await using var server = await StartAsync();
-        var (socket, stream) = await AssociateAsync(server.Port);
-        using (socket)
+        await using (var peer = await WirePeer.AssociateAsync(server.Port))
         {
-            await stream.WriteAsync(Header(4, 1000));
+            await peer.WriteRawAsync(Header(4, 1000));
             // A byte every 100 ms for up to 60 s (600 bytes: the PDU never completes). A timeout that each byte restarted
             // would never fire while we trickle; the whole-PDU deadline (1 s here) must end it while we still do.
             const int MaxBytes = 600;
             int sent = 0;
-            while (sent < MaxBytes && socket.Connected && socket.Available == 0)
+            while (sent < MaxBytes && peer.Socket.Connected && peer.Socket.Available == 0)
             {
-                try { await stream.WriteAsync(new byte[1]); }
+                try { await peer.WriteRawAsync(new byte[1]); }
                 catch (IOException) { break; }
                 sent++;
                 await Task.Delay(100);
             }
-            Assert.NotNull(await ExpectAbortAsync(stream));
+            Assert.NotNull(await peer.ExpectAbortAsync());
             Assert.True(sent < MaxBytes, "the server let a PDU trickle in for 60 s");
         }
         await AssertServerStillServesAsync(server);
@@ -221,13 +167,13 @@ public sealed class HostileInputTests
             BinaryPrimitives.WriteUInt16LittleEndian(s[2..], (ushort)(0x1000 + (i % 0xE000)));
             BinaryPrimitives.WriteUInt32LittleEndian(s[4..], 4);
         }
-        var store = CStoreRequest.FromDataSetBytes(SopClassUids.CtImageStorage, "1.2.3.4.5.6", "1.2.840.10008.1.2", data);
+        var store = CStoreRequest.FromDataSetBytes(DicomUids.CTImageStorage.Uid, "1.2.3.4.5.6", "1.2.840.10008.1.2", data);
         await using var client = await DicomClient.ConnectForAsync(new DicomClientOptions { Host = "127.0.0.1", Port = server.Port, CalledAeTitle = "AGENT" }, [store]);
         var rsp = await client.SendForFinalAsync(store);
         Assert.True(rsp.Status.IsSuccess, rsp.ToString());
         var stored = Assert.Single(server.Stored);
         Assert.Equal(data.Length, stored.DataSetLength);
-        Assert.Equal(data.Length, new FileInfo(stored.Path).Length - Files.Part10Header.Read(stored.Path).DataSetOffset);
+        Assert.Equal(data.Length, new FileInfo(stored.Path).Length - DicomFileMeta.ReadHeader(stored.Path).DataSetOffset);
         await client.ReleaseAsync();
     }
 }

@@ -1,6 +1,6 @@
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
-using Agent.Dicom.Network.Files;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 
@@ -29,7 +29,7 @@ public sealed class InteropWithDcmtkTests
         var r = await Tools.RunAsync("storescu", ["-aet", "STORESCU", "-aec", "AGENT", "-R", propose, "127.0.0.1", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), source]);
         Assert.True(r.ExitCode == 0, r.ToString());
         var stored = Assert.Single(server.Stored);
-        Assert.Equal(Part10Header.Read(source).TransferSyntaxUid, stored.Request.TransferSyntaxUid);
+        Assert.Equal(DicomFileMeta.ReadHeader(source).TransferSyntaxUid, stored.Request.TransferSyntaxUid);
         Assert.Equal(await Dcmdump.DataSetAsync(source), await Dcmdump.DataSetAsync(stored.Path));
     }
 
@@ -46,7 +46,7 @@ public sealed class InteropWithDcmtkTests
         Assert.True(r.ExitCode == 0, r.ToString());
         var stored = Assert.Single(server.Stored);
         Assert.Equal(syntax, stored.Request.TransferSyntaxUid);
-        Assert.Equal(syntax, Part10Header.Read(stored.Path).TransferSyntaxUid);
+        Assert.Equal(syntax, DicomFileMeta.ReadHeader(stored.Path).TransferSyntaxUid);
         Assert.Equal(await Dcmdump.DataSetAsync(source), await Dcmdump.DataSetAsync(stored.Path));
     }
 
@@ -89,9 +89,9 @@ public sealed class InteropWithDcmtkTests
             }
             foreach (var f in files)
             {
-                var uid = Part10Header.Read(f).SopInstanceUid;
-                var written = Directory.GetFiles(folder.Path).Single(p => Part10Header.Read(p).SopInstanceUid == uid);
-                Assert.Equal(Part10Header.Read(f).TransferSyntaxUid, Part10Header.Read(written).TransferSyntaxUid);
+                var uid = DicomFileMeta.ReadHeader(f).SopInstanceUid;
+                var written = Directory.GetFiles(folder.Path).Single(p => DicomFileMeta.ReadHeader(p).SopInstanceUid == uid);
+                Assert.Equal(DicomFileMeta.ReadHeader(f).TransferSyntaxUid, DicomFileMeta.ReadHeader(written).TransferSyntaxUid);
                 Assert.Equal(await Dcmdump.DataSetAsync(f), await Dcmdump.DataSetAsync(written));
             }
         }
@@ -121,8 +121,8 @@ public sealed class InteropWithDcmtkTests
     /// <summary>The data set bytes after the meta information are identical: nothing was transcoded.</summary>
     internal static void AssertSameDataSet(string expectedFile, string actualFile)
     {
-        var a = Part10Header.Read(expectedFile);
-        var b = Part10Header.Read(actualFile);
+        var a = DicomFileMeta.ReadHeader(expectedFile);
+        var b = DicomFileMeta.ReadHeader(actualFile);
         Assert.Equal(a.TransferSyntaxUid, b.TransferSyntaxUid);
         Assert.Equal(a.SopInstanceUid, b.SopInstanceUid);
         var x = File.ReadAllBytes(expectedFile).AsSpan((int)a.DataSetOffset);

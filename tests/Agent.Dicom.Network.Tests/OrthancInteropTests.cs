@@ -58,20 +58,20 @@ public sealed class OrthancInteropTests : IAsyncLifetime
         }
 
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, "");
-        identifier.AddOrUpdate(NetworkTags.PatientName, DicomVR.PN, "");
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, "");
+        identifier.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "");
         var find = new CFindRequest(QueryRetrieveLevel.Study, identifier);
         var studies = new List<string>();
         await using (var client = await DicomClient.ConnectForAsync(Options, [find]))
         {
             await foreach (var rsp in client.SendAsync(find))
-                if (rsp.Status.IsPending) studies.Add(rsp.Identifier!.GetString(NetworkTags.StudyInstanceUid)!);
+                if (rsp.Status.IsPending) studies.Add(rsp.Identifier!.GetString(DicomTags.StudyInstanceUID)!);
             await client.ReleaseAsync();
         }
         Assert.Equal(2, studies.Count);
 
         var moveKey = new DicomDataset();
-        moveKey.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322");
+        moveKey.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, "1.3.6.1.4.1.5962.1.2.1.20040119072730.12322");
         var move = new CMoveRequest("AGENT", QueryRetrieveLevel.Study, moveKey);
         await using (var client = await DicomClient.ConnectForAsync(Options, [move]))
         {

@@ -131,15 +131,49 @@ public sealed class PduCodecTests
     }
 
     [Fact]
-    public void Every_truncation_of_an_association_request_is_rejected_cleanly()
+    public void Every_truncation_of_an_association_request_is_a_format_exception_unless_it_falls_between_two_items()
     {
-        var bytes = PduCodec.Encode(FullRequest());
+        var full = FullRequest();
+        var bytes = PduCodec.Encode(full);
+        // After the 74 bytes of fixed fields come items (type, reserved, 16-bit length): application context, the
+        // presentation contexts, user information. A cut exactly after an item leaves a shorter, well-formed PDU.
+        var itemsBefore = new Dictionary<int, int>();
+        for (int pos = 74, items = 0; pos < bytes.Length;)
+        {
+            pos += 4 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(bytes.AsSpan(pos + 2));
+            itemsBefore[pos] = ++items;
+        }
+        Assert.Equal(4, itemsBefore[bytes.Length]);
+        int decoded = 0;
         for (int n = 6; n < bytes.Length; n++)
         {
             var cut = bytes[..n];
             System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(cut.AsSpan(2), (uint)(n - 6));
-            var ex = Record.Exception(() => PduCodec.Decode(cut));
-            Assert.True(ex is null or DicomFormatException, $"cut at {n}: {ex}");
+            if (!itemsBefore.TryGetValue(n, out var items))
+            {
+                Assert.Throws<DicomFormatException>(() => PduCodec.Decode(cut));
+                continue;
+            }
+            // The application context, then the first (items - 1) presentation contexts, and no user information.
+            var rq = Assert.IsType<AssociateRequestPdu>(PduCodec.Decode(cut));
+            Assert.Equal((full.CalledAeTitle, full.CallingAeTitle, full.ApplicationContext), (rq.CalledAeTitle, rq.CallingAeTitle, rq.ApplicationContext));
+            Assert.Equal(full.PresentationContexts.Take(items - 1).Select(p => (p.Id, p.AbstractSyntax)), rq.PresentationContexts.Select(p => (p.Id, p.AbstractSyntax)));
+            Assert.Equal("", rq.UserInformation.ImplementationClassUid);
+            decoded++;
+        }
+        Assert.Equal(3, decoded);
+    }
+
+    [Fact]
+    public void A_single_pdv_header_written_in_place_is_the_bytes_the_codec_encodes()
+    {
+        var value = new byte[] { 1, 2, 3, 4, 5 };
+        foreach (var (isCommand, isLast) in new[] { (true, true), (true, false), (false, true), (false, false) })
+        {
+            var inPlace = new byte[PduCodec.SinglePdvHeaderLength + value.Length];
+            PduCodec.WriteSinglePdvHeader(inPlace, 7, value.Length, isCommand, isLast);
+            value.CopyTo(inPlace, PduCodec.SinglePdvHeaderLength);
+            Assert.Equal(PduCodec.Encode(new DataTransferPdu([new PresentationDataValue(7, isCommand, isLast, value)])), inPlace);
         }
     }
 

@@ -4,6 +4,7 @@ using Agent.Dicom;
 using Agent.Dicom.Network.Client;
 using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Services;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 
@@ -57,14 +58,14 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
     public async Task Find_at_study_level_returns_each_study_as_a_pending_match()
     {
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, "");
-        identifier.AddOrUpdate(NetworkTags.PatientName, DicomVR.PN, "");
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, "");
+        identifier.AddOrUpdate(DicomTags.PatientName, DicomVR.PN, "");
         var find = new CFindRequest(QueryRetrieveLevel.Study, identifier);
         await using var client = await DicomClient.ConnectForAsync(Options, [find]);
         var responses = new List<DicomResponse>();
         await foreach (var rsp in client.SendAsync(find)) responses.Add(rsp);
         Assert.True(responses[^1].Status.IsSuccess, responses[^1].ToString());
-        var matches = responses.Where(r => r.Status.IsPending).Select(r => r.Identifier!.GetString(NetworkTags.StudyInstanceUid)).ToList();
+        var matches = responses.Where(r => r.Status.IsPending).Select(r => r.Identifier!.GetString(DicomTags.StudyInstanceUID)).ToList();
         Assert.Equal(2, matches.Count);
         Assert.Contains(StudyUid, matches);
         await client.ReleaseAsync();
@@ -74,14 +75,14 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
     public async Task Find_at_image_level_with_a_study_key_returns_its_instances()
     {
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, StudyUid);
-        identifier.AddOrUpdate(NetworkTags.SeriesInstanceUid, DicomVR.UI, "");
-        identifier.AddOrUpdate(NetworkTags.SopInstanceUid, DicomVR.UI, "");
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, StudyUid);
+        identifier.AddOrUpdate(DicomTags.SeriesInstanceUID, DicomVR.UI, "");
+        identifier.AddOrUpdate(DicomTags.SOPInstanceUID, DicomVR.UI, "");
         var find = new CFindRequest(QueryRetrieveLevel.Image, identifier);
         await using var client = await DicomClient.ConnectForAsync(Options, [find]);
         var matches = new List<string?>();
         await foreach (var rsp in client.SendAsync(find))
-            if (rsp.Status.IsPending) matches.Add(rsp.Identifier!.GetString(NetworkTags.SopInstanceUid));
+            if (rsp.Status.IsPending) matches.Add(rsp.Identifier!.GetString(DicomTags.SOPInstanceUID));
         Assert.Equal(["1.3.6.1.4.1.5962.1.1.1.1.1.20040119072730.12322"], matches);
     }
 
@@ -89,7 +90,7 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
     public async Task Move_sends_the_study_to_our_scp_and_reports_completed_suboperations()
     {
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, StudyUid);
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, StudyUid);
         var move = new CMoveRequest("AGENT", QueryRetrieveLevel.Study, identifier);
         await using var client = await DicomClient.ConnectForAsync(Options, [move]);
         var final = await client.SendForFinalAsync(move);
@@ -104,7 +105,7 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
     public async Task Get_delivers_the_instances_on_the_same_association_to_our_store_provider()
     {
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, StudyUid);
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, StudyUid);
         var get = new CGetRequest(QueryRetrieveLevel.Study, identifier);
         var received = new List<StoredInstance>();
         var store = new FileStoreProvider(_folder.Combine("get"), durable: false, (s, _) => { received.Add(s); return ValueTask.CompletedTask; });
@@ -119,7 +120,7 @@ public sealed class QueryRetrieveWithDcmqrscpTests : IAsyncLifetime
     public async Task Cancelling_a_find_sends_c_cancel_and_leaves_the_association_usable()
     {
         var identifier = new DicomDataset();
-        identifier.AddOrUpdate(NetworkTags.StudyInstanceUid, DicomVR.UI, "");
+        identifier.AddOrUpdate(DicomTags.StudyInstanceUID, DicomVR.UI, "");
         var find = new CFindRequest(QueryRetrieveLevel.Study, identifier);
         var echo = new CEchoRequest();
         await using var client = await DicomClient.ConnectForAsync(Options, [find, echo]);

@@ -66,7 +66,7 @@ public sealed class ReleaseCollisionTests
         using var accepted = await listener.AcceptSocketAsync();
         await using var peer = new NetworkStream(raw);
         var trace = new List<(State State, Event Event, Transition Transition)>();
-        var acceptor = new DicomConnection(new NetworkStream(accepted, ownsSocket: false), isRequestor: false, new AssociationOptions(), new DicomServices(), NullLogger.Instance)
+        var acceptor = new DicomConnection(new NetworkStream(accepted, ownsSocket: false), isRequestor: false, new AssociationOptions(), NullLogger.Instance)
         {
             Trace = trace,
             Negotiate = (rq, _) =>
@@ -86,11 +86,12 @@ public sealed class ReleaseCollisionTests
                 return ValueTask.FromResult(new NegotiationOutcome(ac, info, null));
             },
         };
+        DimseService.Attach(acceptor, new DicomServices(), new AssociationOptions(), NullLogger.Instance);
         var loop = acceptor.RunAsync(CancellationToken.None, CancellationToken.None);
         await peer.WriteAsync(PduCodec.Encode(new AssociateRequestPdu
         {
             CalledAeTitle = "AGENT", CallingAeTitle = "PEER",
-            PresentationContexts = [new PresentationContextProposal(1, SopClassUids.Verification, ["1.2.840.10008.1.2"])],
+            PresentationContexts = [new PresentationContextProposal(1, DicomUids.Verification.Uid, ["1.2.840.10008.1.2"])],
             UserInformation = new UserInformation { MaximumLength = 16384, ImplementationClassUid = "1.2.3" },
         }));
         Assert.IsType<AssociateAcceptPdu>(await ReadAsync(peer));
@@ -103,12 +104,12 @@ public sealed class ReleaseCollisionTests
         await releasing.WaitAsync(TimeSpan.FromSeconds(60));
         raw.Close();
         await loop.WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.Null(acceptor.AbortReason);
+        Assert.Null(acceptor.AbortCause);
         var steps = trace.Select(t => (t.Transition.Action, t.Transition.Next)).ToList();
-        Assert.Contains((UpperLayer.Action.AR8, State.Sta10CollisionAcceptorAwaitingReleaseRp), steps);
-        Assert.Contains((UpperLayer.Action.AR10, State.Sta12CollisionAcceptorAwaitingLocalResponse), steps);
-        Assert.Contains((UpperLayer.Action.AR4, State.Sta13AwaitingTransportClose), steps);
-        Assert.Contains((UpperLayer.Action.AR5, State.Sta1Idle), steps);
+        Assert.Contains((UpperLayerAction.AR8, State.Sta10CollisionAcceptorAwaitingReleaseRp), steps);
+        Assert.Contains((UpperLayerAction.AR10, State.Sta12CollisionAcceptorAwaitingLocalResponse), steps);
+        Assert.Contains((UpperLayerAction.AR4, State.Sta13AwaitingTransportClose), steps);
+        Assert.Contains((UpperLayerAction.AR5, State.Sta1Idle), steps);
         await acceptor.DisposeAsync();
     }
 }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
+using Agent.Tests.Shared;
 
 namespace Agent.Dicom.Network.Tests;
 
@@ -106,7 +107,7 @@ public static class Tools
 }
 
 /// <summary>A server on an ephemeral loopback port writing received instances to a temp folder.</summary>
-public sealed class TestServer : IAsyncDisposable
+internal sealed class TestServer : IAsyncDisposable
 {
     private TestServer(DicomServer server, FileStoreProvider store, TempFolder folder)
     {

@@ -103,6 +103,35 @@ public sealed class FileTests : IDisposable
     }
 
     [Fact]
+    public async Task The_header_of_a_received_data_set_names_its_sender_and_reading_it_back_finds_where_the_data_set_starts()
+    {
+        var encoded = DicomWriter.Encode(SampleDatasets.Ct(), DicomTransferSyntax.ExplicitVRLittleEndian);
+        var meta = DicomFileMeta.Create(SampleDatasets.CtImageStorage, "1.2.3.4.5", DicomTransferSyntax.ExplicitVRLittleEndian.Uid, "MODALITY");
+        var path = PathFor("received.dcm");
+        await using (var fs = File.Create(path))
+        {
+            await DicomFileMeta.WriteHeaderAsync(fs, meta, CancellationToken.None);
+            await fs.WriteAsync(encoded);
+        }
+        var header = DicomFileMeta.ReadHeader(path);
+        Assert.Equal(SampleDatasets.CtImageStorage, header.SopClassUid);
+        Assert.Equal("1.2.3.4.5", header.SopInstanceUid);
+        Assert.Equal(DicomTransferSyntax.ExplicitVRLittleEndian.Uid, header.TransferSyntaxUid);
+        Assert.Equal("MODALITY", header.Meta.GetString(DicomTags.SourceApplicationEntityTitle));
+        Assert.Equal(new FileInfo(path).Length - encoded.Length, header.DataSetOffset);
+        Assert.True(File.ReadAllBytes(path).AsSpan((int)header.DataSetOffset).SequenceEqual(encoded));
+    }
+
+    [Fact]
+    public void Reading_the_header_of_a_file_without_meta_information_is_a_format_exception()
+    {
+        var path = PathFor("raw.dcm");
+        File.WriteAllBytes(path, DicomWriter.Encode(SampleDatasets.Ct(), DicomTransferSyntax.ImplicitVRLittleEndian));
+        var ex = Assert.Throws<DicomFormatException>(() => DicomFileMeta.ReadHeader(path));
+        Assert.Contains("no file meta information", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void File_without_preamble_and_meta_is_sniffed_as_big_endian()
     {
         var raw = DicomWriter.Encode(SampleDatasets.Ct(), DicomTransferSyntax.ExplicitVRBigEndian);

@@ -166,7 +166,7 @@ public sealed class ValuesFuzzTests
             _ = DicomDateTime.TryCombine(s, s, out _);
             _ = DicomNumber.TryParseDecimal(s, out _);
             _ = DicomNumber.TryParseInteger(s, out _);
-            _ = DicomUidGenerator.IsValid(s);
+            _ = DicomUid.IsValid(s);
             _ = DicomDictionary.TryParseTag(s, out _);
             try { _ = DicomValueMultiplicity.Parse(s); }
             catch (DicomFormatException) { }   // the documented failure

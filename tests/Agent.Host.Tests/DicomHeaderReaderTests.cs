@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Agent.Dicom;
+using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.IO;
 using Agent.Host.Configuration;
 using Agent.Host.Ingest;

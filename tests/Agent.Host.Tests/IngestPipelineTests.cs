@@ -1,4 +1,5 @@
 using Agent.Dicom;
+using Agent.Dicom.Network.Dimse;
 using Agent.Host.Configuration;
 using Agent.Host.Ingest;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -69,7 +70,7 @@ public sealed class IngestPipelineTests : IDisposable
     {
         _index.Fail = true;
         var result = await Pipeline(new FakeReader("1.2.3", "1.2.3.4", "1.2.3.4.5")).StoreAsync(Request, Bytes(10), CancellationToken.None);
-        Assert.Equal(DimseStatus.OutOfResources, result.Status);
+        Assert.Equal(DimseStatus.RefusedOutOfResources, result.Status);
         Assert.Empty(DcmFiles());
         Assert.Empty(TmpFiles());
     }
@@ -79,7 +80,7 @@ public sealed class IngestPipelineTests : IDisposable
     {
         var result = await Pipeline(new FakeReader("1.2.3", "1.2.3.4", "1.2.3.4.5"))
             .StoreAsync(Request, (_, _) => throw new IOException("No space left on device"), CancellationToken.None);
-        Assert.Equal(DimseStatus.OutOfResources, result.Status);
+        Assert.Equal(DimseStatus.RefusedOutOfResources, result.Status);
         Assert.Empty(Directory.GetFiles(_data, "*", SearchOption.AllDirectories));
     }
 

@@ -6,7 +6,6 @@ using System.Security.Cryptography.X509Certificates;
 using Agent.Dicom;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Dimse;
-using Agent.Dicom.Network.Files;
 using Agent.Dicom.Network.Pdu;
 using Agent.Dicom.Network.Server;
 using Agent.Dicom.Network.Services;
@@ -25,14 +24,27 @@ public sealed class DicomClient : IAsyncDisposable
 {
     private static readonly string[] UncompressedSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian.Uid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid];
 
+    /// <summary>Common storage classes proposed with the SCP role for C-GET (the instances come back on this association).</summary>
+    private static readonly string[] CGetStorageClasses = new[]
+    {
+        DicomUids.CTImageStorage, DicomUids.MRImageStorage, DicomUids.EnhancedCTImageStorage, DicomUids.EnhancedMRImageStorage,
+        DicomUids.SecondaryCaptureImageStorage, DicomUids.SegmentationStorage, DicomUids.ComprehensiveSRStorage,
+        DicomUids.Comprehensive3DSRStorage, DicomUids.EnhancedSRStorage, DicomUids.BasicTextSRStorage,
+        DicomUids.PositronEmissionTomographyImageStorage, DicomUids.RTStructureSetStorage, DicomUids.ComputedRadiographyImageStorage,
+        DicomUids.DigitalXRayImageStorageForPresentation, DicomUids.UltrasoundImageStorage, DicomUids.NuclearMedicineImageStorage,
+        DicomUids.XRayAngiographicImageStorage, DicomUids.RTImageStorage, DicomUids.RTDoseStorage,
+    }.Select(u => u.Uid).ToArray();
+
     private readonly DicomConnection _connection;
+    private readonly DimseService _dimse;
     private readonly DicomClientOptions _options;
     private readonly Task _loop;
     private int _nextMessageId;
 
-    private DicomClient(DicomConnection connection, DicomClientOptions options, Task loop)
+    private DicomClient(DicomConnection connection, DimseService dimse, DicomClientOptions options, Task loop)
     {
         _connection = connection;
+        _dimse = dimse;
         _options = options;
         _loop = loop;
     }
@@ -62,7 +74,7 @@ public sealed class DicomClient : IAsyncDisposable
                     break;
                 case CGetRequest g:
                     if (seen.Add((g.SopClassUid, ""))) list.Add(new PresentationContextRequest(g.SopClassUid, UncompressedSyntaxes));
-                    foreach (var storage in SopClassUids.CommonStorage)
+                    foreach (var storage in CGetStorageClasses)
                     {
                         if (seen.Add((storage, "get")))
                             list.Add(new PresentationContextRequest(storage, DicomServerOptions.DefaultTransferSyntaxes) { ProposeScpRole = true });
@@ -73,14 +85,16 @@ public sealed class DicomClient : IAsyncDisposable
                     break;
             }
         }
-        if (list.Count > 128) throw new ArgumentException($"{list.Count} presentation contexts needed; at most 128 fit in one association", nameof(requests));
+        if (list.Count > StoreBatches.MaxPresentationContexts)
+            throw new ArgumentException($"{list.Count} presentation contexts needed; at most {StoreBatches.MaxPresentationContexts} fit in one association", nameof(requests));
         return list;
     }
 
     public static async Task<DicomClient> ConnectAsync(DicomClientOptions options, IReadOnlyList<PresentationContextRequest> contexts,
         DicomServices? services = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        if (contexts.Count is 0 or > 128) throw new ArgumentException("propose between 1 and 128 presentation contexts", nameof(contexts));
+        if (contexts.Count is 0 or > StoreBatches.MaxPresentationContexts)
+            throw new ArgumentException($"propose between 1 and {StoreBatches.MaxPresentationContexts} presentation contexts", nameof(contexts));
         logger ??= NullLogger.Instance;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         Stream stream;
@@ -130,7 +144,9 @@ public sealed class DicomClient : IAsyncDisposable
             throw;
         }
 
-        var connection = new DicomConnection(stream, isRequestor: true, options.Association, services ?? new DicomServices(), logger);
+        var connection = new DicomConnection(stream, isRequestor: true, options.Association, logger);
+        // Requests the peer sends us (C-STORE sub-operations of a C-GET) are answered by the same DIMSE layer as an SCP's.
+        var dimse = DimseService.Attach(connection, services ?? new DicomServices(), options.Association, logger);
         var proposals = new List<PresentationContextProposal>(contexts.Count);
         for (int i = 0; i < contexts.Count; i++)
             proposals.Add(new PresentationContextProposal((byte)(2 * i + 1), contexts[i].AbstractSyntax, contexts[i].TransferSyntaxes));
@@ -197,7 +213,7 @@ public sealed class DicomClient : IAsyncDisposable
             LocalMaxPduLength = options.Association.MaxReceivePduLength, AsyncOperations = ac.UserInformation.AsyncOperations,
             ExtendedNegotiations = ac.UserInformation.ExtendedNegotiations, UserIdentity = options.UserIdentity,
         });
-        var client = new DicomClient(connection, options, loop);
+        var client = new DicomClient(connection, dimse, options, loop);
         client._stopOwned = stop;
         return client;
     }
@@ -227,28 +243,23 @@ public sealed class DicomClient : IAsyncDisposable
             : $"the peer accepted no presentation context for {request.SopClassUid}");
         var id = NextMessageId();
         var command = request.BuildCommand(id);
-        var channel = _connection.RegisterPending(id);
+        var responses = _dimse.RegisterPending(id);
         try
         {
             switch (request)
             {
                 case CStoreRequest store:
                     {
-                        var (data, length) = await store.OpenDataSetAsync(cancellationToken).ConfigureAwait(false);
+                        var (data, length) = store.OpenDataSet();
                         await using (data.ConfigureAwait(false))
-                            await _connection.SendMessageAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
+                            await _dimse.SendAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
                         break;
                     }
                 case QueryRequest query:
-                    {
-                        var ts = DicomTransferSyntax.Lookup(pc.TransferSyntax);
-                        var bytes = IdentifierCodec.Encode(query.Identifier, ts.IsExplicitVR);
-                        using var ms = new MemoryStream(bytes, writable: false);
-                        await _connection.SendMessageAsync(pc.Id, command, ms, bytes.Length, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
+                    await _dimse.SendAsync(pc, command, query.Identifier, cancellationToken).ConfigureAwait(false);
+                    break;
                 default:
-                    await _connection.SendMessageAsync(pc.Id, command, null, 0, cancellationToken).ConfigureAwait(false);
+                    await _dimse.SendAsync(pc.Id, command, null, 0, cancellationToken).ConfigureAwait(false);
                     break;
             }
 
@@ -261,8 +272,8 @@ public sealed class DicomClient : IAsyncDisposable
                 {
                     try
                     {
-                        if (!await channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false)) yield break;
-                        response = channel.Reader.TryRead(out var r) ? r : null;
+                        if (!await responses.WaitToReadAsync(linked.Token).ConfigureAwait(false)) yield break;
+                        response = responses.TryRead(out var r) ? r : null;
                     }
                     catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !cancelSent && request.IsCancellable)
                     {
@@ -294,7 +305,7 @@ public sealed class DicomClient : IAsyncDisposable
         }
         finally
         {
-            _connection.Unregister(id);
+            _dimse.Unregister(id);
         }
     }
 
@@ -302,7 +313,7 @@ public sealed class DicomClient : IAsyncDisposable
     {
         var cancel = new DimseCommand { CommandField = CommandField.CCancelRequest, MessageIdBeingRespondedTo = messageId, HasDataSet = false };
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await _connection.SendMessageAsync(pcId, cancel, null, 0, timeout.Token).ConfigureAwait(false);
+        await _dimse.SendAsync(pcId, cancel, null, 0, timeout.Token).ConfigureAwait(false);
     }
 
     private ushort NextMessageId()

@@ -47,21 +47,8 @@ public static class DicomStoreSender
                 Report(new StoreFileResult(f, null, null, ex.Message));
             }
         }
-        // Group so one association's contexts (one per SOP class + transfer syntax) stay within 128.
-        var batch = new List<CStoreRequest>();
-        var keys = new HashSet<(string, string)>();
-        foreach (var rq in requests)
-        {
-            if (keys.Add((rq.StoreSopClassUid, rq.TransferSyntaxUid)) && keys.Count > 128)
-            {
-                await SendBatchAsync(batch).ConfigureAwait(false);
-                batch.Clear();
-                keys.Clear();
-                keys.Add((rq.StoreSopClassUid, rq.TransferSyntaxUid));
-            }
-            batch.Add(rq);
-        }
-        if (batch.Count > 0) await SendBatchAsync(batch).ConfigureAwait(false);
+        foreach (var batch in StoreBatches.ByPresentationContexts(requests, r => r))
+            await SendBatchAsync(batch).ConfigureAwait(false);
         return results;
 
         void Report(StoreFileResult r)

@@ -5,7 +5,7 @@ namespace Agent.Dicom.Network.Dimse;
 public sealed class CEchoRequest : DicomRequest
 {
     public override CommandField CommandField => CommandField.CEchoRequest;
-    public override string SopClassUid => SopClassUids.Verification;
+    public override string SopClassUid => DicomUids.Verification.Uid;
 
     internal override DimseCommand BuildCommand(ushort messageId) => new()
     {

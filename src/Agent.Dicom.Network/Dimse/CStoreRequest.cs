@@ -1,5 +1,4 @@
 using Agent.Dicom;
-using Agent.Dicom.Network.Files;
 
 namespace Agent.Dicom.Network.Dimse;
 
@@ -9,9 +8,9 @@ namespace Agent.Dicom.Network.Dimse;
 /// </summary>
 public sealed class CStoreRequest : DicomRequest
 {
-    private readonly Func<CancellationToken, ValueTask<(Stream Stream, long Length)>> _open;
+    private readonly Func<(Stream Stream, long Length)> _open;
 
-    private CStoreRequest(string sopClass, string sopInstance, string transferSyntax, Func<CancellationToken, ValueTask<(Stream, long)>> open)
+    private CStoreRequest(string sopClass, string sopInstance, string transferSyntax, Func<(Stream, long)> open)
     {
         StoreSopClassUid = sopClass;
         SopInstanceUid = sopInstance;
@@ -29,23 +28,29 @@ public sealed class CStoreRequest : DicomRequest
     public ushort? MoveOriginatorMessageId { get; init; }
 
     /// <summary>A Part 10 file: its meta information supplies the UIDs and transfer syntax; the data set is read lazily.</summary>
+    /// <exception cref="DicomFormatException">The file has no meta information naming its SOP class, instance and transfer syntax.</exception>
     public static CStoreRequest FromFile(string path)
     {
-        var meta = Part10Header.Read(path);
-        return new CStoreRequest(meta.SopClassUid, meta.SopInstanceUid, meta.TransferSyntaxUid, ct =>
+        var header = DicomFileMeta.ReadHeader(path);
+        if (header.SopClassUid is not { Length: > 0 } sopClass || header.SopInstanceUid is not { Length: > 0 } sopInstance
+            || header.TransferSyntaxUid is not { Length: > 0 } syntax)
+            throw new DicomFormatException($"{path}: file meta information lacks (0002,0002), (0002,0003) or (0002,0010)");
+        var offset = header.DataSetOffset;
+        return new CStoreRequest(sopClass, sopInstance, syntax, () =>
         {
             var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
-            fs.Position = meta.DataSetOffset;
-            return ValueTask.FromResult<(Stream, long)>((fs, fs.Length - meta.DataSetOffset));
+            fs.Position = offset;
+            return (fs, fs.Length - offset);
         })
         { SourcePath = path };
     }
 
     /// <summary>A data set already encoded in <paramref name="transferSyntaxUid"/> (without meta information).</summary>
     public static CStoreRequest FromDataSetBytes(string sopClassUid, string sopInstanceUid, string transferSyntaxUid, ReadOnlyMemory<byte> dataSet)
-        => new(sopClassUid, sopInstanceUid, transferSyntaxUid, _ => ValueTask.FromResult<(Stream, long)>((new ReadOnlyMemoryStream(dataSet), dataSet.Length)));
+        => new(sopClassUid, sopInstanceUid, transferSyntaxUid, () => (new ReadOnlyMemoryStream(dataSet), dataSet.Length));
 
-    internal ValueTask<(Stream Stream, long Length)> OpenDataSetAsync(CancellationToken cancellationToken) => _open(cancellationToken);
+    /// <summary>Opens the data set to send (a file open is synchronous; reading it is not).</summary>
+    internal (Stream Stream, long Length) OpenDataSet() => _open();
 
     internal override DimseCommand BuildCommand(ushort messageId) => new()
     {

@@ -1,5 +1,4 @@
 using Agent.Dicom;
-using Agent.Dicom.Network.Association;
 
 namespace Agent.Dicom.Network.Dimse;
 
@@ -10,7 +9,7 @@ public abstract class QueryRequest : DicomRequest
     {
         Level = level;
         Identifier = identifier.Clone();
-        Identifier.AddOrUpdate(NetworkTags.QueryRetrieveLevel, Agent.Dicom.DicomVR.CS, level.ToCode());
+        Identifier.AddOrUpdate(DicomTags.QueryRetrieveLevel, DicomVR.CS, level.ToCode());
         QuerySopClassUid = sopClassUid;
     }
 
@@ -27,16 +26,16 @@ public abstract class QueryRequest : DicomRequest
 }
 
 /// <summary>C-FIND: pending responses carry matches; the final one carries none.</summary>
-public sealed class CFindRequest(QueryRetrieveLevel level, DicomDataset identifier, string sopClassUid = SopClassUids.StudyRootFind)
-    : QueryRequest(level, identifier, sopClassUid)
+public sealed class CFindRequest(QueryRetrieveLevel level, DicomDataset identifier, string? sopClassUid = null)
+    : QueryRequest(level, identifier, sopClassUid ?? DicomUids.StudyRootQueryRetrieveInformationModelFind.Uid)
 {
     public override CommandField CommandField => CommandField.CFindRequest;
     internal override DimseCommand BuildCommand(ushort messageId) => BuildQueryCommand(messageId);
 }
 
 /// <summary>C-MOVE: the archive sends matching instances by C-STORE to <see cref="Destination"/> (e.g. our own SCP).</summary>
-public sealed class CMoveRequest(string destination, QueryRetrieveLevel level, DicomDataset identifier, string sopClassUid = SopClassUids.StudyRootMove)
-    : QueryRequest(level, identifier, sopClassUid)
+public sealed class CMoveRequest(string destination, QueryRetrieveLevel level, DicomDataset identifier, string? sopClassUid = null)
+    : QueryRequest(level, identifier, sopClassUid ?? DicomUids.StudyRootQueryRetrieveInformationModelMove.Uid)
 {
     public string Destination { get; } = destination;
     public override CommandField CommandField => CommandField.CMoveRequest;
@@ -50,8 +49,8 @@ public sealed class CMoveRequest(string destination, QueryRetrieveLevel level, D
 }
 
 /// <summary>C-GET: matching instances arrive by C-STORE on the same association (the client's store provider receives them).</summary>
-public sealed class CGetRequest(QueryRetrieveLevel level, DicomDataset identifier, string sopClassUid = SopClassUids.StudyRootGet)
-    : QueryRequest(level, identifier, sopClassUid)
+public sealed class CGetRequest(QueryRetrieveLevel level, DicomDataset identifier, string? sopClassUid = null)
+    : QueryRequest(level, identifier, sopClassUid ?? DicomUids.StudyRootQueryRetrieveInformationModelGet.Uid)
 {
     public override CommandField CommandField => CommandField.CGetRequest;
     internal override DimseCommand BuildCommand(ushort messageId) => BuildQueryCommand(messageId);

@@ -18,6 +18,9 @@ internal sealed class BigEndianWriter(int capacity)
         return span;
     }
 
+    /// <summary>The next <paramref name="n"/> bytes, for a caller that fills them itself.</summary>
+    public Span<byte> Append(int n) => Grow(n);
+
     public void U8(byte v) => Grow(1)[0] = v;
     public void U16(ushort v) => BinaryPrimitives.WriteUInt16BigEndian(Grow(2), v);
     public void U32(uint v) => BinaryPrimitives.WriteUInt32BigEndian(Grow(4), v);

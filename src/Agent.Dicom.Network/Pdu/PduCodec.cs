@@ -12,6 +12,34 @@ public static class PduCodec
 {
     public const int HeaderLength = 6;
 
+    /// <summary>A PDV item's header (PS3.8 9.3.5.1): item length (4), presentation context id, message control header.</summary>
+    public const int PdvHeaderLength = 6;
+
+    /// <summary>The bytes in front of the value of a P-DATA-TF that carries one PDV.</summary>
+    public const int SinglePdvHeaderLength = HeaderLength + PdvHeaderLength;
+
+    /// <summary>
+    /// Writes the first <see cref="SinglePdvHeaderLength"/> bytes of a P-DATA-TF carrying one PDV whose
+    /// <paramref name="valueLength"/> bytes the caller places right behind them: a sender can read a data set straight
+    /// into its PDU buffer instead of copying it into a <see cref="DataTransferPdu"/>. Same bytes as <see cref="Encode"/>.
+    /// </summary>
+    public static void WriteSinglePdvHeader(Span<byte> destination, byte presentationContextId, int valueLength, bool isCommand, bool isLast)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(valueLength);
+        destination[0] = (byte)PduType.DataTransfer;
+        destination[1] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[2..], (uint)(PdvHeaderLength + valueLength));
+        WritePdvHeader(destination[HeaderLength..], presentationContextId, valueLength,
+            new PresentationDataValue(presentationContextId, isCommand, isLast, default).MessageControlHeader);
+    }
+
+    private static void WritePdvHeader(Span<byte> destination, byte presentationContextId, int valueLength, byte messageControlHeader)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(destination, (uint)(valueLength + 2));
+        destination[4] = presentationContextId;
+        destination[5] = messageControlHeader;
+    }
+
     public static byte[] Encode(DicomPdu pdu)
     {
         var w = new BigEndianWriter(256);
@@ -49,9 +77,7 @@ public static class PduCodec
             case DataTransferPdu dt:
                 foreach (var pdv in dt.Values)
                 {
-                    w.U32((uint)(pdv.Data.Length + 2));
-                    w.U8(pdv.PresentationContextId);
-                    w.U8(pdv.MessageControlHeader);
+                    WritePdvHeader(w.Append(PdvHeaderLength), pdv.PresentationContextId, pdv.Data.Length, pdv.MessageControlHeader);
                     w.Bytes(pdv.Data.Span);
                 }
                 break;

@@ -91,7 +91,7 @@ internal sealed class AssociationNegotiator(DicomServerOptions options, IAssocia
     }
 
     private bool AcceptsAbstractSyntax(string uid)
-        => uid == SopClassUids.Verification || (options.AcceptAllStorage && SopClassUids.IsStorage(uid)) || options.AcceptedSopClasses.Contains(uid, StringComparer.Ordinal);
+        => uid == DicomUids.Verification.Uid || (options.AcceptAllStorage && DicomUids.IsUnderStorageArc(uid)) || options.AcceptedSopClasses.Contains(uid, StringComparer.Ordinal);
 
     private static NegotiationOutcome Reject(RejectResult result, RejectSource source, byte reason, string why)
         => new(new AssociateRejectPdu(result, source, reason), null, why);

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Agent.Dicom.Network.Association;
+using Agent.Dicom.Network.Dimse;
 using Agent.Dicom.Network.Pdu;
 using Agent.Dicom.Network.Services;
 using Agent.Dicom.Network.UpperLayer;
@@ -120,7 +121,7 @@ public sealed class DicomServer : IAsyncDisposable
                     return;
                 }
             }
-            var connection = new DicomConnection(stream, isRequestor: false, _options.Association, _services, _logger)
+            var connection = new DicomConnection(stream, isRequestor: false, _options.Association, _logger)
             {
                 Negotiate = async (rq, ct) =>
                 {
@@ -132,10 +133,11 @@ public sealed class DicomServer : IAsyncDisposable
                     return outcome;
                 },
             };
+            DimseService.Attach(connection, _services, _options.Association, _logger);
             await using (connection.ConfigureAwait(false))
             {
                 await connection.RunAsync(_shutdown.Token, _hardStop.Token).ConfigureAwait(false);
-                if (connection.Info is { } info) AssociationClosed?.Invoke(info, connection.AbortReason);
+                if (connection.Info is { } info) AssociationClosed?.Invoke(info, connection.AbortCause);
             }
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -1,5 +1,4 @@
 using Agent.Dicom;
-using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Pdu;
 using Microsoft.Extensions.Logging;
 
@@ -46,22 +45,22 @@ internal sealed partial class DicomConnection
                 }
                 catch (PduTooLargeException ex)
                 {
-                    await OnInvalidPduAsync(Pdu.AbortReason.InvalidPduParameterValue, ex.Message).ConfigureAwait(false);
+                    await OnInvalidPduAsync(AbortReason.InvalidPduParameterValue, ex.Message).ConfigureAwait(false);
                     break;
                 }
                 catch (DicomFormatException ex)
                 {
-                    await OnInvalidPduAsync(Pdu.AbortReason.UnrecognizedPdu, ex.Message).ConfigureAwait(false);
+                    await OnInvalidPduAsync(AbortReason.UnrecognizedPdu, ex.Message).ConfigureAwait(false);
                     break;
                 }
                 catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
                 {
-                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), Pdu.AbortReason.NotSpecified, "connection lost: " + ex.Message).ConfigureAwait(false);
+                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), AbortReason.NotSpecified, "connection lost: " + ex.Message).ConfigureAwait(false);
                     break;
                 }
                 if (pdu is null)
                 {
-                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), Pdu.AbortReason.NotSpecified, "peer closed the connection").ConfigureAwait(false);
+                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), AbortReason.NotSpecified, "peer closed the connection").ConfigureAwait(false);
                     break;
                 }
                 try
@@ -70,12 +69,12 @@ internal sealed partial class DicomConnection
                 }
                 catch (DicomFormatException ex)
                 {
-                    await OnInvalidPduAsync(Pdu.AbortReason.InvalidPduParameterValue, ex.Message).ConfigureAwait(false);
+                    await OnInvalidPduAsync(AbortReason.InvalidPduParameterValue, ex.Message).ConfigureAwait(false);
                     break;
                 }
                 catch (Exception ex) when (ex is IOException or ObjectDisposedException or System.Net.Sockets.SocketException)
                 {
-                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), Pdu.AbortReason.NotSpecified, "connection lost: " + ex.Message).ConfigureAwait(false);
+                    await ExecuteAbortiveAsync(Fire(Event.Evt17TransportClosed), AbortReason.NotSpecified, "connection lost: " + ex.Message).ConfigureAwait(false);
                     break;
                 }
                 catch (OperationCanceledException) when (hardStop.IsCancellationRequested)
@@ -93,13 +92,13 @@ internal sealed partial class DicomConnection
         }
         finally
         {
-            await DisposeIncomingAsync().ConfigureAwait(false);
+            await DiscardPartialMessageAsync().ConfigureAwait(false);
             CloseTransport();
             _loopDone.TrySetResult();
         }
     }
 
-    private async ValueTask OnInvalidPduAsync(Pdu.AbortReason reason, string why)
+    private async ValueTask OnInvalidPduAsync(AbortReason reason, string why)
     {
         var t = Fire(Event.Evt19InvalidPduReceived);
         await ExecuteAbortiveAsync(t, reason, "invalid PDU: " + why).ConfigureAwait(false);
@@ -112,7 +111,7 @@ internal sealed partial class DicomConnection
         if (state is State.Sta2TransportOpen or State.Sta13AwaitingTransportClose)
         {
             var t = Fire(Event.Evt18ArtimExpired);
-            await ExecuteAbortiveAsync(t, Pdu.AbortReason.NotSpecified, state == State.Sta2TransportOpen ? "no A-ASSOCIATE-RQ before the ARTIM timer expired" : "ARTIM expired").ConfigureAwait(false);
+            await ExecuteAbortiveAsync(t, AbortReason.NotSpecified, state == State.Sta2TransportOpen ? "no A-ASSOCIATE-RQ before the ARTIM timer expired" : "ARTIM expired").ConfigureAwait(false);
             return;
         }
         var why = shuttingDown ? "server stopping" : bodyTimeout ? "PDU not completed within the body timeout" : state == State.Sta6Established ? "idle timeout" : "ARTIM expired waiting for the peer";
@@ -127,9 +126,9 @@ internal sealed partial class DicomConnection
                 {
                     var rq = (AssociateRequestPdu)PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt6AssociateRqReceived);
-                    if (t.Action != Action.AE6 || Negotiate is null)
+                    if (t.Action != UpperLayerAction.AE6 || Negotiate is null)
                     {
-                        await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-RQ").ConfigureAwait(false);
+                        await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-RQ").ConfigureAwait(false);
                         return;
                     }
                     var outcome = await Negotiate(rq, cancellationToken).ConfigureAwait(false);
@@ -142,7 +141,7 @@ internal sealed partial class DicomConnection
                     else
                     {
                         Fire(Event.Evt8AssociateRejectLocal);
-                        AbortReason = "rejected: " + outcome.RejectReason;
+                        AbortCause = "rejected: " + outcome.RejectReason;
                         await SendPduAsync(outcome.Response, cancellationToken).ConfigureAwait(false);
                     }
                     return;
@@ -151,49 +150,49 @@ internal sealed partial class DicomConnection
                 {
                     var ac = PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt3AssociateAcReceived);
-                    if (t.Action == Action.AE3) _associateAnswer.TrySetResult(ac);
-                    else await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-AC").ConfigureAwait(false);
+                    if (t.Action == UpperLayerAction.AE3) _associateAnswer.TrySetResult(ac);
+                    else await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-AC").ConfigureAwait(false);
                     return;
                 }
             case PduType.AssociateReject:
                 {
                     var rj = PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt4AssociateRjReceived);
-                    if (t.Action == Action.AE4)
+                    if (t.Action == UpperLayerAction.AE4)
                     {
                         _associateAnswer.TrySetResult(rj);
                         CloseTransport();
                     }
-                    else await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-RJ").ConfigureAwait(false);
+                    else await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected A-ASSOCIATE-RJ").ConfigureAwait(false);
                     return;
                 }
             case PduType.DataTransfer:
                 {
                     var t = Fire(Event.Evt10PDataReceived);
-                    if (t.Action is Action.DT2 or Action.AR6) await OnDataAsync(raw.Body, cancellationToken).ConfigureAwait(false);
-                    else await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected P-DATA-TF").ConfigureAwait(false);
+                    if (t.Action is UpperLayerAction.DT2 or UpperLayerAction.AR6) await OnPDataAsync(raw.Body, cancellationToken).ConfigureAwait(false);
+                    else await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected P-DATA-TF").ConfigureAwait(false);
                     return;
                 }
             case PduType.ReleaseRequest:
                 {
                     PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt12ReleaseRqReceived);
-                    if (t.Action == Action.AR2)
+                    if (t.Action == UpperLayerAction.AR2)
                     {
                         // A-RELEASE indication: every request was answered inline, so respond at once (Evt14, AR-4).
-                        await DisposeIncomingAsync().ConfigureAwait(false);
+                        await DiscardPartialMessageAsync().ConfigureAwait(false);
                         Fire(Event.Evt14ReleaseResponseLocal);
                         await SendPduAsync(new ReleaseResponsePdu(), cancellationToken).ConfigureAwait(false);
                         NetLog.Released(_logger);
                     }
-                    else if (t.Action == Action.AR8 && t.Next == State.Sta9CollisionRequestorAwaitingLocalResponse)
+                    else if (t.Action == UpperLayerAction.AR8 && t.Next == State.Sta9CollisionRequestorAwaitingLocalResponse)
                     {
                         Fire(Event.Evt14ReleaseResponseLocal); // AR-9 -> Sta11
                         await SendPduAsync(new ReleaseResponsePdu(), cancellationToken).ConfigureAwait(false);
                     }
-                    else if (t.Action != Action.AR8)
+                    else if (t.Action != UpperLayerAction.AR8)
                     {
-                        await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected A-RELEASE-RQ").ConfigureAwait(false);
+                        await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected A-RELEASE-RQ").ConfigureAwait(false);
                     }
                     return;
                 }
@@ -201,28 +200,28 @@ internal sealed partial class DicomConnection
                 {
                     PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt13ReleaseRpReceived);
-                    if (t.Action == Action.AR3)
+                    if (t.Action == UpperLayerAction.AR3)
                     {
                         NetLog.Released(_logger);
                         _released.TrySetResult();
                         CloseTransport();
                     }
-                    else if (t.Action == Action.AR10)
+                    else if (t.Action == UpperLayerAction.AR10)
                     {
                         Fire(Event.Evt14ReleaseResponseLocal); // AR-4 -> Sta13
                         await SendPduAsync(new ReleaseResponsePdu(), cancellationToken).ConfigureAwait(false);
                         _released.TrySetResult();
                     }
-                    else await ExecuteAbortiveAsync(t, Pdu.AbortReason.UnexpectedPdu, "unexpected A-RELEASE-RP").ConfigureAwait(false);
+                    else await ExecuteAbortiveAsync(t, AbortReason.UnexpectedPdu, "unexpected A-RELEASE-RP").ConfigureAwait(false);
                     return;
                 }
             case PduType.Abort:
                 {
                     var ab = (AbortPdu)PduCodec.DecodeBody(raw.Type, raw.Body);
                     var t = Fire(Event.Evt16AbortReceived);
-                    AbortReason ??= $"A-ABORT from peer (source {ab.Source}, reason {ab.Reason})";
-                    if (t.Action != Action.AA2) NetLog.Aborted(_logger, AbortReason, State.ToString());
-                    await ExecuteAbortiveAsync(t, Pdu.AbortReason.NotSpecified, AbortReason).ConfigureAwait(false);
+                    AbortCause ??= $"A-ABORT from peer (source {ab.Source}, reason {ab.Reason})";
+                    if (t.Action != UpperLayerAction.AA2) NetLog.Aborted(_logger, AbortCause, State.ToString());
+                    await ExecuteAbortiveAsync(t, AbortReason.NotSpecified, AbortCause).ConfigureAwait(false);
                     return;
                 }
             default:
@@ -230,8 +229,5 @@ internal sealed partial class DicomConnection
         }
     }
 
-    /// <summary>Used by tests: feeds one already-read PDU through the same handling as the receive loop.</summary>
-    internal ValueTask HandlePduForTestAsync(RawPdu raw, CancellationToken cancellationToken) => HandlePduAsync(raw, cancellationToken);
-
-    internal bool LoopStarted => _loopStarted;
+    private ValueTask DiscardPartialMessageAsync() => _user?.DiscardPartialMessageAsync() ?? ValueTask.CompletedTask;
 }

@@ -45,7 +45,7 @@ public enum Event
 }
 
 /// <summary>Actions of PS3.8 Table 9-3 to 9-8.</summary>
-public enum Action
+public enum UpperLayerAction
 {
     /// <summary>Not a transition of the table (a local primitive issued in the wrong state).</summary>
     None = 0,
@@ -56,10 +56,10 @@ public enum Action
 }
 
 /// <summary>One cell of the state table: the action to perform and the state it leads to.</summary>
-public readonly record struct Transition(Action Action, State Next)
+public readonly record struct Transition(UpperLayerAction Action, State Next)
 {
     /// <summary>True for the abort actions that send an A-ABORT PDU.</summary>
-    public bool SendsAbort => Action is Action.AA1 or Action.AA7 or Action.AA8;
+    public bool SendsAbort => Action is UpperLayerAction.AA1 or UpperLayerAction.AA7 or UpperLayerAction.AA8;
 }
 
 /// <summary>
@@ -87,8 +87,8 @@ public static class StateMachine
     private static FrozenDictionary<(State, Event), Transition> Build()
     {
         var t = new Dictionary<(State, Event), Transition>();
-        void Add(Event e, State s, Action a, State next) => t.Add((s, e), new Transition(a, next));
-        void AddMany(Event e, IEnumerable<State> states, Action a, State next)
+        void Add(Event e, State s, UpperLayerAction a, State next) => t.Add((s, e), new Transition(a, next));
+        void AddMany(Event e, IEnumerable<State> states, UpperLayerAction a, State next)
         {
             foreach (var s in states) Add(e, s, a, next);
         }
@@ -101,96 +101,96 @@ public static class StateMachine
             Sta13 = State.Sta13AwaitingTransportClose;
 
         // Evt1 A-ASSOCIATE request (local user)
-        Add(Event.Evt1AssociateRequestLocal, Sta1, Action.AE1, Sta4);
+        Add(Event.Evt1AssociateRequestLocal, Sta1, UpperLayerAction.AE1, Sta4);
         // Evt2 transport connect confirmation
-        Add(Event.Evt2TransportConnectConfirm, Sta4, Action.AE2, Sta5);
+        Add(Event.Evt2TransportConnectConfirm, Sta4, UpperLayerAction.AE2, Sta5);
         // Evt3 A-ASSOCIATE-AC PDU received
-        Add(Event.Evt3AssociateAcReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt3AssociateAcReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt3AssociateAcReceived, Sta5, Action.AE3, Sta6);
-        AddMany(Event.Evt3AssociateAcReceived, Sta6To12, Action.AA8, Sta13);
-        Add(Event.Evt3AssociateAcReceived, Sta13, Action.AA6, Sta13);
+        Add(Event.Evt3AssociateAcReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt3AssociateAcReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt3AssociateAcReceived, Sta5, UpperLayerAction.AE3, Sta6);
+        AddMany(Event.Evt3AssociateAcReceived, Sta6To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt3AssociateAcReceived, Sta13, UpperLayerAction.AA6, Sta13);
         // Evt4 A-ASSOCIATE-RJ PDU received
-        Add(Event.Evt4AssociateRjReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt4AssociateRjReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt4AssociateRjReceived, Sta5, Action.AE4, Sta1);
-        AddMany(Event.Evt4AssociateRjReceived, Sta6To12, Action.AA8, Sta13);
-        Add(Event.Evt4AssociateRjReceived, Sta13, Action.AA6, Sta13);
+        Add(Event.Evt4AssociateRjReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt4AssociateRjReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt4AssociateRjReceived, Sta5, UpperLayerAction.AE4, Sta1);
+        AddMany(Event.Evt4AssociateRjReceived, Sta6To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt4AssociateRjReceived, Sta13, UpperLayerAction.AA6, Sta13);
         // Evt5 transport connection indication
-        Add(Event.Evt5TransportConnectIndication, Sta1, Action.AE5, Sta2);
+        Add(Event.Evt5TransportConnectIndication, Sta1, UpperLayerAction.AE5, Sta2);
         // Evt6 A-ASSOCIATE-RQ PDU received
-        Add(Event.Evt6AssociateRqReceived, Sta2, Action.AE6, Sta3);
-        Add(Event.Evt6AssociateRqReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt6AssociateRqReceived, Sta5, Action.AA8, Sta13);
-        AddMany(Event.Evt6AssociateRqReceived, Sta6To12, Action.AA8, Sta13);
-        Add(Event.Evt6AssociateRqReceived, Sta13, Action.AA7, Sta13);
+        Add(Event.Evt6AssociateRqReceived, Sta2, UpperLayerAction.AE6, Sta3);
+        Add(Event.Evt6AssociateRqReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt6AssociateRqReceived, Sta5, UpperLayerAction.AA8, Sta13);
+        AddMany(Event.Evt6AssociateRqReceived, Sta6To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt6AssociateRqReceived, Sta13, UpperLayerAction.AA7, Sta13);
         // Evt7/Evt8 local A-ASSOCIATE response (accept / reject)
-        Add(Event.Evt7AssociateAcceptLocal, Sta3, Action.AE7, Sta6);
-        Add(Event.Evt8AssociateRejectLocal, Sta3, Action.AE8, Sta13);
+        Add(Event.Evt7AssociateAcceptLocal, Sta3, UpperLayerAction.AE7, Sta6);
+        Add(Event.Evt8AssociateRejectLocal, Sta3, UpperLayerAction.AE8, Sta13);
         // Evt9 P-DATA request (local)
-        Add(Event.Evt9PDataRequestLocal, Sta6, Action.DT1, Sta6);
-        Add(Event.Evt9PDataRequestLocal, Sta8, Action.AR7, Sta8);
+        Add(Event.Evt9PDataRequestLocal, Sta6, UpperLayerAction.DT1, Sta6);
+        Add(Event.Evt9PDataRequestLocal, Sta8, UpperLayerAction.AR7, Sta8);
         // Evt10 P-DATA-TF PDU received
-        Add(Event.Evt10PDataReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt10PDataReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt10PDataReceived, Sta5, Action.AA8, Sta13);
-        Add(Event.Evt10PDataReceived, Sta6, Action.DT2, Sta6);
-        Add(Event.Evt10PDataReceived, Sta7, Action.AR6, Sta7);
-        AddMany(Event.Evt10PDataReceived, Sta8To12, Action.AA8, Sta13);
-        Add(Event.Evt10PDataReceived, Sta13, Action.AA6, Sta13);
+        Add(Event.Evt10PDataReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt10PDataReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt10PDataReceived, Sta5, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt10PDataReceived, Sta6, UpperLayerAction.DT2, Sta6);
+        Add(Event.Evt10PDataReceived, Sta7, UpperLayerAction.AR6, Sta7);
+        AddMany(Event.Evt10PDataReceived, Sta8To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt10PDataReceived, Sta13, UpperLayerAction.AA6, Sta13);
         // Evt11 A-RELEASE request (local)
-        Add(Event.Evt11ReleaseRequestLocal, Sta6, Action.AR1, Sta7);
+        Add(Event.Evt11ReleaseRequestLocal, Sta6, UpperLayerAction.AR1, Sta7);
         // Evt12 A-RELEASE-RQ PDU received (AR-8 leads to Sta9 or Sta10, see Resolve)
-        Add(Event.Evt12ReleaseRqReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt12ReleaseRqReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt12ReleaseRqReceived, Sta5, Action.AA8, Sta13);
-        Add(Event.Evt12ReleaseRqReceived, Sta6, Action.AR2, Sta8);
-        Add(Event.Evt12ReleaseRqReceived, Sta7, Action.AR8, Sta9);
-        AddMany(Event.Evt12ReleaseRqReceived, Sta8To12, Action.AA8, Sta13);
-        Add(Event.Evt12ReleaseRqReceived, Sta13, Action.AA6, Sta13);
+        Add(Event.Evt12ReleaseRqReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt12ReleaseRqReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt12ReleaseRqReceived, Sta5, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt12ReleaseRqReceived, Sta6, UpperLayerAction.AR2, Sta8);
+        Add(Event.Evt12ReleaseRqReceived, Sta7, UpperLayerAction.AR8, Sta9);
+        AddMany(Event.Evt12ReleaseRqReceived, Sta8To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt12ReleaseRqReceived, Sta13, UpperLayerAction.AA6, Sta13);
         // Evt13 A-RELEASE-RP PDU received
-        Add(Event.Evt13ReleaseRpReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta5, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta6, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta7, Action.AR3, Sta1);
-        Add(Event.Evt13ReleaseRpReceived, Sta8, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta9, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta10, Action.AR10, Sta12);
-        Add(Event.Evt13ReleaseRpReceived, Sta11, Action.AR3, Sta1);
-        Add(Event.Evt13ReleaseRpReceived, Sta12, Action.AA8, Sta13);
-        Add(Event.Evt13ReleaseRpReceived, Sta13, Action.AA6, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta5, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta6, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta7, UpperLayerAction.AR3, Sta1);
+        Add(Event.Evt13ReleaseRpReceived, Sta8, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta9, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta10, UpperLayerAction.AR10, Sta12);
+        Add(Event.Evt13ReleaseRpReceived, Sta11, UpperLayerAction.AR3, Sta1);
+        Add(Event.Evt13ReleaseRpReceived, Sta12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt13ReleaseRpReceived, Sta13, UpperLayerAction.AA6, Sta13);
         // Evt14 A-RELEASE response (local)
-        Add(Event.Evt14ReleaseResponseLocal, Sta8, Action.AR4, Sta13);
-        Add(Event.Evt14ReleaseResponseLocal, Sta9, Action.AR9, Sta11);
-        Add(Event.Evt14ReleaseResponseLocal, Sta12, Action.AR4, Sta13);
+        Add(Event.Evt14ReleaseResponseLocal, Sta8, UpperLayerAction.AR4, Sta13);
+        Add(Event.Evt14ReleaseResponseLocal, Sta9, UpperLayerAction.AR9, Sta11);
+        Add(Event.Evt14ReleaseResponseLocal, Sta12, UpperLayerAction.AR4, Sta13);
         // Evt15 A-ABORT request (local)
-        Add(Event.Evt15AbortRequestLocal, Sta3, Action.AA1, Sta13);
-        Add(Event.Evt15AbortRequestLocal, Sta4, Action.AA2, Sta1);
-        Add(Event.Evt15AbortRequestLocal, Sta5, Action.AA1, Sta13);
-        AddMany(Event.Evt15AbortRequestLocal, Sta6To12, Action.AA1, Sta13);
+        Add(Event.Evt15AbortRequestLocal, Sta3, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt15AbortRequestLocal, Sta4, UpperLayerAction.AA2, Sta1);
+        Add(Event.Evt15AbortRequestLocal, Sta5, UpperLayerAction.AA1, Sta13);
+        AddMany(Event.Evt15AbortRequestLocal, Sta6To12, UpperLayerAction.AA1, Sta13);
         // Evt16 A-ABORT PDU received
-        Add(Event.Evt16AbortReceived, Sta2, Action.AA2, Sta1);
-        Add(Event.Evt16AbortReceived, Sta3, Action.AA3, Sta1);
-        Add(Event.Evt16AbortReceived, Sta5, Action.AA3, Sta1);
-        AddMany(Event.Evt16AbortReceived, Sta6To12, Action.AA3, Sta1);
-        Add(Event.Evt16AbortReceived, Sta13, Action.AA2, Sta1);
+        Add(Event.Evt16AbortReceived, Sta2, UpperLayerAction.AA2, Sta1);
+        Add(Event.Evt16AbortReceived, Sta3, UpperLayerAction.AA3, Sta1);
+        Add(Event.Evt16AbortReceived, Sta5, UpperLayerAction.AA3, Sta1);
+        AddMany(Event.Evt16AbortReceived, Sta6To12, UpperLayerAction.AA3, Sta1);
+        Add(Event.Evt16AbortReceived, Sta13, UpperLayerAction.AA2, Sta1);
         // Evt17 transport connection closed
-        Add(Event.Evt17TransportClosed, Sta2, Action.AA5, Sta1);
-        Add(Event.Evt17TransportClosed, Sta3, Action.AA4, Sta1);
-        Add(Event.Evt17TransportClosed, Sta4, Action.AA4, Sta1);
-        Add(Event.Evt17TransportClosed, Sta5, Action.AA4, Sta1);
-        AddMany(Event.Evt17TransportClosed, Sta6To12, Action.AA4, Sta1);
-        Add(Event.Evt17TransportClosed, Sta13, Action.AR5, Sta1);
+        Add(Event.Evt17TransportClosed, Sta2, UpperLayerAction.AA5, Sta1);
+        Add(Event.Evt17TransportClosed, Sta3, UpperLayerAction.AA4, Sta1);
+        Add(Event.Evt17TransportClosed, Sta4, UpperLayerAction.AA4, Sta1);
+        Add(Event.Evt17TransportClosed, Sta5, UpperLayerAction.AA4, Sta1);
+        AddMany(Event.Evt17TransportClosed, Sta6To12, UpperLayerAction.AA4, Sta1);
+        Add(Event.Evt17TransportClosed, Sta13, UpperLayerAction.AR5, Sta1);
         // Evt18 ARTIM timer expired
-        Add(Event.Evt18ArtimExpired, Sta2, Action.AA2, Sta1);
-        Add(Event.Evt18ArtimExpired, Sta13, Action.AA2, Sta1);
+        Add(Event.Evt18ArtimExpired, Sta2, UpperLayerAction.AA2, Sta1);
+        Add(Event.Evt18ArtimExpired, Sta13, UpperLayerAction.AA2, Sta1);
         // Evt19 unrecognized or invalid PDU received
-        Add(Event.Evt19InvalidPduReceived, Sta2, Action.AA1, Sta13);
-        Add(Event.Evt19InvalidPduReceived, Sta3, Action.AA8, Sta13);
-        Add(Event.Evt19InvalidPduReceived, Sta5, Action.AA8, Sta13);
-        AddMany(Event.Evt19InvalidPduReceived, Sta6To12, Action.AA8, Sta13);
-        Add(Event.Evt19InvalidPduReceived, Sta13, Action.AA7, Sta13);
+        Add(Event.Evt19InvalidPduReceived, Sta2, UpperLayerAction.AA1, Sta13);
+        Add(Event.Evt19InvalidPduReceived, Sta3, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt19InvalidPduReceived, Sta5, UpperLayerAction.AA8, Sta13);
+        AddMany(Event.Evt19InvalidPduReceived, Sta6To12, UpperLayerAction.AA8, Sta13);
+        Add(Event.Evt19InvalidPduReceived, Sta13, UpperLayerAction.AA7, Sta13);
 
         return t.ToFrozenDictionary();
     }
@@ -204,22 +204,22 @@ public static class StateMachine
 
     /// <summary>
     /// The transition for <paramref name="evt"/> in <paramref name="state"/>. Remote events the table does not list are
-    /// answered with AA-8; local primitives it does not list return <see cref="Action.None"/> (a caller error).
+    /// answered with AA-8; local primitives it does not list return <see cref="UpperLayerAction.None"/> (a caller error).
     /// </summary>
     public static Transition Resolve(State state, Event evt, bool isAssociationRequestor)
     {
         if (Table.TryGetValue((state, evt), out var transition))
         {
-            if (transition.Action == Action.AR8)
-                return new Transition(Action.AR8, isAssociationRequestor ? State.Sta9CollisionRequestorAwaitingLocalResponse : State.Sta10CollisionAcceptorAwaitingReleaseRp);
+            if (transition.Action == UpperLayerAction.AR8)
+                return new Transition(UpperLayerAction.AR8, isAssociationRequestor ? State.Sta9CollisionRequestorAwaitingLocalResponse : State.Sta10CollisionAcceptorAwaitingReleaseRp);
             return transition;
         }
         if (IsRemoteEvent(evt))
         {
             // Idle or connecting: there is no peer to abort; just stay closed.
-            if (state is State.Sta1Idle or State.Sta4AwaitingTransportOpen) return new Transition(Action.AA2, State.Sta1Idle);
-            return new Transition(Action.AA8, State.Sta13AwaitingTransportClose);
+            if (state is State.Sta1Idle or State.Sta4AwaitingTransportOpen) return new Transition(UpperLayerAction.AA2, State.Sta1Idle);
+            return new Transition(UpperLayerAction.AA8, State.Sta13AwaitingTransportClose);
         }
-        return new Transition(Action.None, state);
+        return new Transition(UpperLayerAction.None, state);
     }
 }

@@ -50,7 +50,7 @@ public static partial class DicomValueValidator
             "DS" => Check(DicomNumber.TryParseDecimal(v, out _) && !v.Trim(' ').Contains(' ', StringComparison.Ordinal),
                 $"DS value '{v}' is not a decimal number"),
             "IS" => Check(DicomNumber.TryParseInteger(v, out _), $"IS value '{v}' is not an integer in -2^31..2^31-1"),
-            "UI" => DicomUidGenerator.Problem(v),
+            "UI" => DicomUid.Problem(v),
             "PN" => PersonName(v),
             "UR" => v.StartsWith(' ') ? "UR value has leading spaces" : null,
             _ => null,

@@ -49,7 +49,7 @@ internal static class SendCommand
                 await console.Progress().AutoClear(false).StartAsync(async progress =>
                 {
                     var task = progress.AddTask($"C-STORE to {options.CalledAeTitle}@{options.Host}:{options.Port}", maxValue: requests.Count);
-                    foreach (var batch in Batches(requests))
+                    foreach (var batch in StoreBatches.ByPresentationContexts(requests, r => r))
                     {
                         var client = await DicomClient.ConnectForAsync(options, batch, cancellationToken: ct).ConfigureAwait(false);
                         await using (client.ConfigureAwait(false))
@@ -120,24 +120,5 @@ internal static class SendCommand
             }
         }
         return (requests, skipped, missing);
-    }
-
-    /// <summary>Splits the files into associations of at most 128 distinct presentation contexts each.</summary>
-    private static IEnumerable<List<CStoreRequest>> Batches(List<CStoreRequest> requests)
-    {
-        var batch = new List<CStoreRequest>();
-        var contexts = new HashSet<(string, string)>();
-        foreach (var r in requests)
-        {
-            if (!contexts.Contains((r.StoreSopClassUid, r.TransferSyntaxUid)) && contexts.Count == 128)
-            {
-                yield return batch;
-                batch = [];
-                contexts.Clear();
-            }
-            contexts.Add((r.StoreSopClassUid, r.TransferSyntaxUid));
-            batch.Add(r);
-        }
-        if (batch.Count > 0) yield return batch;
     }
 }

@@ -9,18 +9,19 @@ namespace Agent.Host.Delivery;
 
 /// <summary>
 /// Sends a batch of outbox entries for one destination by C-STORE over one association (more only when they need
-/// over 128 presentation contexts) and reports each item's outcome as soon as the destination answered for it.
-/// Files are sent as stored, so a retry carries the same SOP Instance UID (the destination overwrites or ignores a
-/// duplicate). A refusal of one instance does not stop the others; an unreachable destination or a broken
-/// association fails the items not yet acknowledged, together.
+/// over 128 presentation contexts, see <see cref="StoreBatches"/>) and reports each item's outcome as soon as the
+/// destination answered for it. Files are sent as stored, so a retry carries the same SOP Instance UID (the
+/// destination overwrites or ignores a duplicate). A refusal of one instance does not stop the others; an unreachable
+/// destination or a broken association fails the items not yet acknowledged, together.
 /// </summary>
+/// <remarks>
+/// Retry policy: PS3.7 defines statuses, not which of them are worth retrying, and real archives answer 0xC000 or
+/// 0x0110 for transient faults (a full disk, a database restart). So every failure status is retried, up to the
+/// destination's attempt limit, after which the delivery is failed (visible, and requeueable); only the statuses a
+/// site lists in <see cref="DestinationOptions.PermanentStatuses"/> fail at once.
+/// </remarks>
 public static class CStoreSender
 {
-    // Statuses that retrying cannot fix: SOP class not supported, data set does not match SOP class, cannot understand.
-    private static readonly HashSet<ushort> Permanent = [0x0122, 0x0124, 0xA900];
-
-    private const int MaxContexts = 128;
-
     /// <param name="destination">Where to send.</param>
     /// <param name="batch">The leased deliveries.</param>
     /// <param name="dataFolder">Relative file paths (instances, pipeline outputs) resolve against it.</param>
@@ -46,7 +47,8 @@ public static class CStoreSender
             CallingAeTitle = destination.CallingAeTitle,
             ConnectTimeout = TimeSpan.FromSeconds(destination.ConnectTimeoutSeconds),
         };
-        foreach (var group in ByContexts(ready))
+        var permanent = destination.PermanentStatusCodes();
+        foreach (var group in StoreBatches.ByPresentationContexts(ready, r => r.Request))
         {
             var (client, refused) = await ConnectAsync(options, destination, group.Select(g => g.Request), cancellationToken).ConfigureAwait(false);
             if (client is null)
@@ -64,7 +66,7 @@ public static class CStoreSender
                             $"{destination.AeTitle} accepts no presentation context for {request.StoreSopClassUid} in {request.TransferSyntaxUid}", Permanent: true));
                         continue;
                     }
-                    var (outcome, broken) = await StoreAsync(client, destination, request, cancellationToken).ConfigureAwait(false);
+                    var (outcome, broken) = await StoreAsync(client, destination, permanent, request, cancellationToken).ConfigureAwait(false);
                     if (broken)
                     {
                         yield return DeliveryResult.ForRest(outcome);
@@ -98,25 +100,6 @@ public static class CStoreSender
         }
     }
 
-    // One association proposes at most 128 contexts (one per SOP class and transfer syntax).
-    private static IEnumerable<List<(DeliveryLease Item, CStoreRequest Request)>> ByContexts(List<(DeliveryLease Item, CStoreRequest Request)> ready)
-    {
-        var group = new List<(DeliveryLease, CStoreRequest)>();
-        var keys = new HashSet<(string, string)>();
-        foreach (var entry in ready)
-        {
-            if (keys.Add((entry.Request.StoreSopClassUid, entry.Request.TransferSyntaxUid)) && keys.Count > MaxContexts)
-            {
-                yield return group;
-                group = [];
-                keys.Clear();
-                keys.Add((entry.Request.StoreSopClassUid, entry.Request.TransferSyntaxUid));
-            }
-            group.Add(entry);
-        }
-        if (group.Count > 0) yield return group;
-    }
-
     private static async Task<(DicomClient? Client, DeliveryOutcome? Refused)> ConnectAsync(
         DicomClientOptions options, DestinationOptions destination, IEnumerable<CStoreRequest> requests, CancellationToken cancellationToken)
     {
@@ -131,14 +114,14 @@ public static class CStoreSender
     }
 
     private static async Task<(DeliveryOutcome Outcome, bool Broken)> StoreAsync(
-        DicomClient client, DestinationOptions destination, CStoreRequest request, CancellationToken cancellationToken)
+        DicomClient client, DestinationOptions destination, IReadOnlySet<ushort> permanent, CStoreRequest request, CancellationToken cancellationToken)
     {
         try
         {
             var response = await client.SendForFinalAsync(request, cancellationToken).ConfigureAwait(false);
             var status = response.Status;
             if (status.IsSuccess || status.Category == DimseStatusCategory.Warning) return (new DeliveryOutcome(true, status.Code, null), false);
-            return (new DeliveryOutcome(false, status.Code, $"C-STORE refused: {status} {response.ErrorComment}".Trim(), Permanent.Contains(status.Code)), false);
+            return (new DeliveryOutcome(false, status.Code, $"C-STORE refused: {status} {response.ErrorComment}".Trim(), permanent.Contains(status.Code)), false);
         }
         catch (Exception e) when (IsNetwork(e))
         {

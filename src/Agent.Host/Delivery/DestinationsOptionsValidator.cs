@@ -1,3 +1,4 @@
+using Agent.Dicom.Network.Dimse;
 using Microsoft.Extensions.Options;
 
 namespace Agent.Host.Delivery;
@@ -22,6 +23,14 @@ public sealed class DestinationsOptionsValidator : IValidateOptions<Destinations
             if (d.MaxDelaySeconds < d.BaseDelaySeconds || d.MaxDelaySeconds > 86400) errors.Add($"{path}:MaxDelaySeconds: must be BaseDelaySeconds-86400");
             if (d.ConnectTimeoutSeconds is < 1 or > 600) errors.Add($"{path}:ConnectTimeoutSeconds: must be 1-600");
             if (d.MaxInstancesPerAssociation is < 1 or > 100_000) errors.Add($"{path}:MaxInstancesPerAssociation: must be 1-100000");
+            for (var i = 0; i < d.PermanentStatuses.Count; i++)
+            {
+                var text = d.PermanentStatuses[i];
+                if (!DestinationOptions.TryParseStatus(text, out var code))
+                    errors.Add($"{path}:PermanentStatuses:{i}: '{text}' is not a DIMSE status; write four hex digits, e.g. 0122 or 0xA900");
+                else if (new DimseStatus(code).Category != DimseStatusCategory.Failure)
+                    errors.Add($"{path}:PermanentStatuses:{i}: {new DimseStatus(code)} is not a failure status (PS3.7 Annex C); only failures can be permanent");
+            }
         }
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

@@ -1,4 +1,5 @@
-using Agent.Dicom.Network.Services;
+using Agent.Dicom.Network.Dimse;
+using Agent.Storage.Files;
 using System.Diagnostics;
 using Agent.Dicom;
 using Agent.Host.Configuration;
@@ -16,7 +17,7 @@ public sealed record IngestRequest(
     long? AssociationId);
 
 /// <summary>The status to answer with, and where the instance went when it was stored.</summary>
-public sealed record IngestResult(ushort Status, string? Error, StoredFile? File)
+public sealed record IngestResult(DimseStatus Status, string? Error, StoredFile? File)
 {
     public bool Succeeded => Status == DimseStatus.Success;
 }
@@ -82,7 +83,7 @@ public sealed class IngestPipeline
         }
         catch (IOException e)
         {
-            return Fail(request.SopInstanceUid, DimseStatus.OutOfResources, e);
+            return Fail(request.SopInstanceUid, DimseStatus.RefusedOutOfResources, e);
         }
         await using (session.ConfigureAwait(false))
         {
@@ -92,7 +93,7 @@ public sealed class IngestPipeline
             }
             catch (IOException e)
             {
-                return Fail(request.SopInstanceUid, DimseStatus.OutOfResources, e);
+                return Fail(request.SopInstanceUid, DimseStatus.RefusedOutOfResources, e);
             }
             return await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -109,7 +110,7 @@ public sealed class IngestPipeline
         }
         catch (IOException e)
         {
-            return Fail(sop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.RefusedOutOfResources, e);
         }
 
         InstanceHeader parsed;
@@ -125,7 +126,7 @@ public sealed class IngestPipeline
         }
         catch (IOException e)
         {
-            return Fail(sop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.RefusedOutOfResources, e);
         }
 
         var keys = InstanceKeys.TryCreate(parsed.StudyInstanceUid, parsed.SeriesInstanceUid, parsed.SopInstanceUid);
@@ -143,7 +144,7 @@ public sealed class IngestPipeline
         }
         catch (IOException e)
         {
-            return Fail(sop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.RefusedOutOfResources, e);
         }
         if (stored.WasDuplicate) Log.Duplicate(_logger, sop, _duplicatePolicy.ToString());
 
@@ -168,21 +169,21 @@ public sealed class IngestPipeline
             // Not indexed means not acknowledged: take a new file back out so stored == indexed. A duplicate's file
             // was there before (indexed, or indexed by start-up reconciliation), so it stays.
             if (!stored.WasDuplicate) TryRemove(stored.FullPath);
-            return Fail(sop, DimseStatus.OutOfResources, e);
+            return Fail(sop, DimseStatus.RefusedOutOfResources, e);
         }
         Log.Stored(_logger, sop, stored.Size, stored.RelativePath);
         return new IngestResult(DimseStatus.Success, null, stored);
     }
 
-    internal IngestResult Refuse(string sopInstanceUid, ushort status, string reason)
+    internal IngestResult Refuse(string sopInstanceUid, DimseStatus status, string reason)
     {
-        Log.Refused(_logger, sopInstanceUid, status, reason);
+        Log.Refused(_logger, sopInstanceUid, status.Code, reason);
         return new IngestResult(status, reason, null);
     }
 
-    internal IngestResult Fail(string sopInstanceUid, ushort status, Exception e)
+    internal IngestResult Fail(string sopInstanceUid, DimseStatus status, Exception e)
     {
-        Log.StoreFailed(_logger, e, sopInstanceUid, status);
+        Log.StoreFailed(_logger, e, sopInstanceUid, status.Code);
         return new IngestResult(status, e.Message, null);
     }
 

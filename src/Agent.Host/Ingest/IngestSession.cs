@@ -1,3 +1,5 @@
+using Agent.Dicom.Network.Dimse;
+
 namespace Agent.Host.Ingest;
 
 /// <summary>

@@ -1,5 +1,5 @@
 using Agent.Dicom.Network.Services;
-using NetStatus = Agent.Dicom.Network.Dimse.DimseStatus;
+using Agent.Dicom.Network.Dimse;
 
 namespace Agent.Host.Ingest;
 
@@ -15,7 +15,7 @@ public sealed class IngestStoreProvider(IngestPipeline pipeline, AssociationTrac
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new StoreRefusedException(NetStatus.RefusedOutOfResources, "database unavailable: " + e.Message);
+            throw new StoreRefusedException(DimseStatus.RefusedOutOfResources, "database unavailable: " + e.Message);
         }
         var session = await pipeline.BeginAsync(new IngestRequest(request.SopClassUid, request.SopInstanceUid, request.TransferSyntaxUid,
             request.Association.CallingAeTitle, associationId), cancellationToken).ConfigureAwait(false);
@@ -31,7 +31,7 @@ public sealed class IngestStoreProvider(IngestPipeline pipeline, AssociationTrac
         {
             var result = await session.CompleteAsync(cancellationToken).ConfigureAwait(false);
             associations.Count(request.Association, result.Succeeded, session.BytesReceived);
-            return new StoreResult(new NetStatus(result.Status), result.Error);
+            return new StoreResult(result.Status, result.Error);
         }
 
         public ValueTask DisposeAsync() => session.DisposeAsync();

@@ -1,4 +1,4 @@
-using Agent.Dicom.Network.Services;
+using Agent.Storage.Files;
 using Agent.Host.Configuration;
 
 namespace Agent.Host.Ingest;

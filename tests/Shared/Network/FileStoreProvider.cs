@@ -1,19 +1,21 @@
 using System.Buffers;
-using System.Text.RegularExpressions;
-using Agent.Dicom.Network.Association;
-using Agent.Dicom.Network.Files;
+using Agent.Dicom;
+using Agent.Dicom.Network.Services;
+using Agent.Storage.Files;
 
-namespace Agent.Dicom.Network.Services;
+namespace Agent.Tests.Shared;
 
 /// <summary>An instance written to disk by <see cref="FileStoreProvider"/>.</summary>
-public sealed record StoredInstance(StoreRequestInfo Request, string Path, long DataSetLength);
+internal sealed record StoredInstance(StoreRequestInfo Request, string Path, long DataSetLength);
 
 /// <summary>
-/// Writes each received instance as a Part 10 file (meta information + the data set exactly as received, so the
-/// sender's transfer syntax is preserved) while it arrives: temp file, then rename; with durable writes the file is fsynced before and its directory after the rename. File names are
-/// built only from a validated SOP Instance UID (digits and dots) or a GUID, never from other received text.
+/// Test and benchmark store provider: writes each received instance as a Part 10 file (meta information + the data set
+/// exactly as received, so the sender's transfer syntax is preserved) while it arrives: temp file, then rename; with
+/// durable writes the file is fsynced before and its directory after the rename. File names are built only from a
+/// valid SOP Instance UID (<see cref="DicomUid.IsValid(string)"/>) or a GUID, never from other received text.
+/// The product's store is the host's durable ingest; this one exercises the network layer without a database.
 /// </summary>
-public sealed partial class FileStoreProvider(string rootFolder, bool durable, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null) : IStoreProvider
+internal sealed class FileStoreProvider(string rootFolder, bool durable, Func<StoredInstance, CancellationToken, ValueTask>? onStored = null) : IStoreProvider
 {
     private readonly string _root = Directory.CreateDirectory(rootFolder).FullName;
     private readonly string _incoming = Directory.CreateDirectory(Path.Combine(rootFolder, ".incoming")).FullName;
@@ -23,21 +25,24 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
     /// <summary>fsync each file before it is renamed into place, and the folder after, before it is acknowledged.</summary>
     public bool Durable { get; } = durable;
 
-    public ValueTask<IStoreSink> BeginStoreAsync(StoreRequestInfo request, CancellationToken cancellationToken)
+    public async ValueTask<IStoreSink> BeginStoreAsync(StoreRequestInfo request, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var name = IsSafeUid(request.SopInstanceUid) ? request.SopInstanceUid : Guid.NewGuid().ToString("N");
+        var name = DicomUid.IsValid(request.SopInstanceUid) ? request.SopInstanceUid : Guid.NewGuid().ToString("N");
         var final = Path.Combine(_root, name + ".dcm");
         var temp = Path.Combine(_incoming, Guid.NewGuid().ToString("N") + ".part");
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.Asynchronous);
-        return ValueTask.FromResult<IStoreSink>(new Sink(this, request, stream, temp, final));
+        var sink = new Sink(this, request, stream, temp, final);
+        try
+        {
+            await sink.WriteHeaderAsync(cancellationToken).ConfigureAwait(false);
+            return sink;
+        }
+        catch
+        {
+            await sink.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
-
-    /// <summary>UIDs are digits and dots, at most 64 characters (PS3.5 9.1); anything else is not used as a file name.</summary>
-    public static bool IsSafeUid(string uid) => uid.Length is > 0 and <= 64 && UidPattern().IsMatch(uid);
-
-    [GeneratedRegex("^[0-9]+(\\.[0-9]+)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex UidPattern();
 
     private sealed class Sink(FileStoreProvider owner, StoreRequestInfo request, FileStream stream, string temp, string final) : IStoreSink
     {
@@ -45,35 +50,36 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
         private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         private int _used;
         private long _length;
-        private bool _headerWritten;
         private bool _completed;
 
-        private void EnsureHeader()
+        // The Part 10 header goes into the coalescing buffer, so header and first fragments reach the disk in one write.
+        public ValueTask WriteHeaderAsync(CancellationToken cancellationToken)
         {
-            if (_headerWritten) return;
-            _headerWritten = true;
-            var header = Part10Header.Encode(request.SopClassUid, request.SopInstanceUid, request.TransferSyntaxUid,
-                request.Association.CallingAeTitle, DicomImplementation.ClassUid, DicomImplementation.VersionName);
-            header.CopyTo(_buffer!, 0);
-            _used = header.Length;
+            var meta = DicomFileMeta.Create(request.SopClassUid, request.SopInstanceUid, request.TransferSyntaxUid, request.Association.CallingAeTitle);
+            var header = DicomFileMeta.EncodeHeader(meta);
+            return AppendAsync(header, cancellationToken);
         }
 
-        public async ValueTask WriteAsync(ReadOnlyMemory<byte> dataSetFragment, CancellationToken cancellationToken)
+        public ValueTask WriteAsync(ReadOnlyMemory<byte> dataSetFragment, CancellationToken cancellationToken)
         {
-            EnsureHeader();
             _length += dataSetFragment.Length;
-            // Coalesce small PDVs into large writes; write big fragments straight through.
-            if (_used + dataSetFragment.Length > BufferSize)
+            return AppendAsync(dataSetFragment, cancellationToken);
+        }
+
+        // Coalesce small PDVs into large writes; write big fragments straight through.
+        private async ValueTask AppendAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+        {
+            if (_used + bytes.Length > BufferSize)
             {
                 await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
-                if (dataSetFragment.Length >= BufferSize / 2)
+                if (bytes.Length >= BufferSize / 2)
                 {
-                    await stream.WriteAsync(dataSetFragment, cancellationToken).ConfigureAwait(false);
+                    await stream.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
                     return;
                 }
             }
-            dataSetFragment.CopyTo(_buffer.AsMemory(_used));
-            _used += dataSetFragment.Length;
+            bytes.CopyTo(_buffer.AsMemory(_used));
+            _used += bytes.Length;
         }
 
         private async ValueTask FlushBufferAsync(CancellationToken cancellationToken)
@@ -85,7 +91,6 @@ public sealed partial class FileStoreProvider(string rootFolder, bool durable, F
 
         public async ValueTask<StoreResult> CompleteAsync(CancellationToken cancellationToken)
         {
-            EnsureHeader();
             await FlushBufferAsync(cancellationToken).ConfigureAwait(false);
             if (owner.Durable) stream.Flush(flushToDisk: true);
             await stream.DisposeAsync().ConfigureAwait(false);

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Agent.Dicom.Network.Services;
+namespace Agent.Storage.Files;
 
 /// <summary>
 /// fsync of a directory, so a rename or a newly created entry survives power loss. .NET has no API for it
