@@ -63,11 +63,35 @@ public sealed partial class AgentProcess : IAsyncDisposable
         _process.WaitForExit();
     }
 
-    /// <summary>SIGSTOP: freezes the process where it is (it cannot finish what it is doing before a later SIGKILL).</summary>
+    /// <summary>
+    /// SIGSTOP: freezes the process where it is (it cannot finish what it is doing before a later SIGKILL). Returns once
+    /// every thread is stopped: the signal is delivered asynchronously, and a thread still running right after `kill`
+    /// returned could take one more job (seen on a loaded machine).
+    /// </summary>
     public async Task FreezeAsync()
     {
         using var stop = Process.Start("kill", ["-STOP", _process.Id.ToString(CultureInfo.InvariantCulture)]);
         await stop.WaitForExitAsync();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (!AllThreadsStopped())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"agent {_process.Id} did not stop within a minute of SIGSTOP");
+            await Task.Delay(10);
+        }
+    }
+
+    private bool AllThreadsStopped()
+    {
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        {
+            string stat;
+            try { stat = File.ReadAllText(Path.Combine(task, "stat")); }
+            catch (IOException) { continue; } // the thread ended meanwhile
+            // "pid (comm) S ...": the state follows the last ')' (comm may contain parentheses).
+            var state = stat[(stat.LastIndexOf(')') + 2)..][0];
+            if (state is not ('T' or 't')) return false;
+        }
+        return true;
     }
 
     /// <summary>SIGCONT: lets a frozen process go on where it stopped.</summary>

@@ -85,8 +85,15 @@ public sealed class SharedQueueTests(ITestOutputHelper output)
         // process take a whole batch before the other wakes, so "both did some" must not depend on who is faster.
         await agentB.FreezeAsync();
         var onlyA = await RunBatchAsync(10);
-        await agentB.ThawAsync();
         await agentA.FreezeAsync();
+        // Both frozen: let a lease query A sent just before it stopped finish, so it cannot take a job of B's batch.
+        await using (var idle = dataSource.CreateCommand(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state <> 'idle' AND pid <> pg_backend_pid()"))
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+            while ((long)(await idle.ExecuteScalarAsync())! > 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        }
+        await agentB.ThawAsync();
         var onlyB = await RunBatchAsync(10);
         await agentA.ThawAsync();
         await RunBatchAsync(20); // both running: each job still exactly once
