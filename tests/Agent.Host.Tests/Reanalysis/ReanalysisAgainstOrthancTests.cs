@@ -80,6 +80,8 @@ public sealed class ReanalysisAgainstOrthancTests(ITestOutputHelper log)
             RunProgress? progress;
             while ((progress = await runs.ProgressAsync(runId, CancellationToken.None)) is not { Finished: true } && DateTime.UtcNow < deadline) await Task.Delay(250);
             Assert.NotNull(progress);
+            var seriesStates = string.Join("; ", (await runs.SeriesAsync(runId, CancellationToken.None)).Select(s => $"{s.Modality} {s.State} job {s.JobId} {s.JobState} {s.JobError}"));
+            Assert.True(progress.Finished, $"run {runId} not finished after {Patience}: {progress}; series: {seriesStates}");
             Assert.Equal(("done", "succeeded"), (progress.RunState, progress.JobState));
             // Both CT series are found (the MR is not), retrieved, queued and segmented with version B; nothing failed.
             Assert.Equal((2, 0, 2, 2, 2, 0), (progress.Found, progress.Skipped, progress.Retrieved, progress.Queued, progress.Segmented, progress.Failed));
