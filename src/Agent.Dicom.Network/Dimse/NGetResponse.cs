@@ -1,0 +1,17 @@
+using Agent.Dicom;
+
+namespace Agent.Dicom.Network.Dimse;
+
+/// <summary>N-GET-RSP (PS3.7 10.1.2): the attributes asked for.</summary>
+public sealed class NGetResponse : NResponse
+{
+    public NGetResponse() { }
+
+    private NGetResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
+
+    public override CommandField CommandField => CommandField.NGetResponse;
+    public DicomDataset? AttributeList { get; init; }
+    internal override DicomDataset? DataSet => AttributeList;
+
+    internal static NGetResponse Decode(DimseCommand command, DicomDataset? dataSet) => new(command, dataSet);
+}
