@@ -20,7 +20,7 @@ namespace Agent.Dicom.Network.Client;
 /// <c>await foreach (var rsp in client.SendAsync(request, ct))</c> for each request, then <see cref="ReleaseAsync"/>
 /// (or <see cref="AbortAsync"/>). Cancelling a C-FIND/C-MOVE/C-GET sends C-CANCEL.
 /// </summary>
-public sealed class DicomClient : IAsyncDisposable
+public sealed partial class DicomClient : IAsyncDisposable
 {
     private static readonly string[] UncompressedSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian.Uid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid];
 

@@ -7,6 +7,9 @@ public sealed class NActionResponse : NResponse
 {
     public NActionResponse() { }
 
+    internal NActionResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(result, sopInstanceUid, offendingElements) { }
+
     private NActionResponse(DimseCommand command, DicomDataset? actionReply) : base(command)
     {
         ActionTypeId = command.ActionTypeId;

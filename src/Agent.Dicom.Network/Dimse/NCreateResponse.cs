@@ -7,6 +7,9 @@ public sealed class NCreateResponse : NResponse
 {
     public NCreateResponse() { }
 
+    internal NCreateResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(result, sopInstanceUid, offendingElements) { }
+
     private NCreateResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 
     public override CommandField CommandField => CommandField.NCreateResponse;

@@ -7,6 +7,9 @@ public sealed class NEventReportResponse : NResponse
 {
     public NEventReportResponse() { }
 
+    internal NEventReportResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(result, sopInstanceUid, offendingElements) { }
+
     private NEventReportResponse(DimseCommand command, DicomDataset? eventReply) : base(command)
     {
         EventTypeId = command.EventTypeId;

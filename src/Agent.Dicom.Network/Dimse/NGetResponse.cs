@@ -7,6 +7,9 @@ public sealed class NGetResponse : NResponse
 {
     public NGetResponse() { }
 
+    internal NGetResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(result, sopInstanceUid, offendingElements) { }
+
     private NGetResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 
     public override CommandField CommandField => CommandField.NGetResponse;

@@ -7,6 +7,9 @@ public sealed class NSetResponse : NResponse
 {
     public NSetResponse() { }
 
+    internal NSetResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(result, sopInstanceUid, offendingElements) { }
+
     private NSetResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 
     public override CommandField CommandField => CommandField.NSetResponse;
