@@ -2,8 +2,8 @@ namespace Agent.Dicom.Network.Services;
 
 /// <summary>
 /// The service providers an association answers requests with (SCP roles, SCP-of-storage during C-GET, and the
-/// Storage Commitment reports we receive as that service's SCU). A null provider means the service is not offered:
-/// the server does not accept its SOP class and its requests are answered 0211 (Unrecognized Operation).
+/// Storage Commitment reports we receive as that service's SCU). Without a DIMSE-N provider the server does not
+/// accept that SOP class, and its requests on a client's association are answered 0211 (Unrecognized Operation).
 /// </summary>
 public sealed record DicomServices
 {
