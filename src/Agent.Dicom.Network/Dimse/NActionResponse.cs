@@ -7,8 +7,8 @@ public sealed class NActionResponse : NResponse
 {
     public NActionResponse() { }
 
-    internal NActionResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NActionResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NActionResponse(DimseCommand command, DicomDataset? actionReply) : base(command)
     {

@@ -7,8 +7,8 @@ public sealed class NCreateResponse : NResponse
 {
     public NCreateResponse() { }
 
-    internal NCreateResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NCreateResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NCreateResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 

@@ -7,8 +7,8 @@ public sealed class NDeleteResponse : NResponse
 {
     public NDeleteResponse() { }
 
-    internal NDeleteResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NDeleteResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NDeleteResponse(DimseCommand command) : base(command) { }
 

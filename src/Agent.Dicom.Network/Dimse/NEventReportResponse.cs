@@ -7,8 +7,8 @@ public sealed class NEventReportResponse : NResponse
 {
     public NEventReportResponse() { }
 
-    internal NEventReportResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NEventReportResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NEventReportResponse(DimseCommand command, DicomDataset? eventReply) : base(command)
     {

@@ -7,8 +7,8 @@ public sealed class NGetResponse : NResponse
 {
     public NGetResponse() { }
 
-    internal NGetResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NGetResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NGetResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 

@@ -11,34 +11,22 @@ public abstract class NResponse
     /// <summary>Error Comment is LO (PS3.7 C.5): longer text is cut, never sent over the limit.</summary>
     private const int MaxErrorCommentLength = 64;
 
-    protected NResponse() { }
+    private protected NResponse() { }
 
-    /// <summary>A response carrying a provider's result (the SCP side), naming the instance and the offending elements.</summary>
-    private protected NResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+    /// <summary>A response an SCP builds from its service's result, naming the instance and the offending elements.</summary>
+    private protected NResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
     {
-        Status = result.Status;
-        ErrorComment = result.ErrorComment;
-        ErrorId = result.ErrorId;
+        Status = status;
+        ErrorComment = errorComment;
+        ErrorId = errorId;
         AffectedSopInstanceUid = sopInstanceUid;
         OffendingElements = offendingElements ?? [];
     }
 
-    /// <summary>The response type that answers <paramref name="requestField"/>, carrying <paramref name="result"/>.</summary>
-    internal static NResponse ForRequest(CommandField requestField, Services.NServiceResult result, string? sopInstanceUid = null,
-        IReadOnlyList<DicomTag>? offendingElements = null) => requestField switch
-    {
-        CommandField.NCreateRequest => new NCreateResponse(result, sopInstanceUid, offendingElements),
-        CommandField.NSetRequest => new NSetResponse(result, sopInstanceUid, offendingElements),
-        CommandField.NGetRequest => new NGetResponse(result, sopInstanceUid, offendingElements),
-        CommandField.NActionRequest => new NActionResponse(result, sopInstanceUid, offendingElements),
-        CommandField.NEventReportRequest => new NEventReportResponse(result, sopInstanceUid, offendingElements),
-        CommandField.NDeleteRequest => new NDeleteResponse(result, sopInstanceUid, offendingElements),
-        _ => throw new ArgumentOutOfRangeException(nameof(requestField), requestField, "not a DIMSE-N request"),
-    };
-
     /// <summary>Reads the fields every N response has from a received command.</summary>
-    protected NResponse(DimseCommand command)
+    private protected NResponse(DimseCommand command)
     {
+        ArgumentNullException.ThrowIfNull(command);
         Status = command.Status;
         ErrorComment = command.ErrorComment;
         ErrorId = command.ErrorId;

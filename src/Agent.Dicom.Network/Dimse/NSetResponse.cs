@@ -7,8 +7,8 @@ public sealed class NSetResponse : NResponse
 {
     public NSetResponse() { }
 
-    internal NSetResponse(Services.NServiceResult result, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
-        : base(result, sopInstanceUid, offendingElements) { }
+    internal NSetResponse(DimseStatus status, string? errorComment, ushort? errorId, string? sopInstanceUid, IReadOnlyList<DicomTag>? offendingElements)
+        : base(status, errorComment, errorId, sopInstanceUid, offendingElements) { }
 
     private NSetResponse(DimseCommand command, DicomDataset? attributeList) : base(command) => AttributeList = attributeList;
 

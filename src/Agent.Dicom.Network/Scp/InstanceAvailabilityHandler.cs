@@ -31,11 +31,11 @@ internal sealed class InstanceAvailabilityHandler(IInstanceAvailabilityProvider 
     {
         if (NRules.Required(attributes, DicomTags.StudyInstanceUID) is { } noStudy) return noStudy;
         if (NRules.Required(attributes, DicomTags.ReferencedSeriesSequence) is { } noSeries) return noSeries;
-        foreach (var series in MppsSummary.Items(attributes, DicomTags.ReferencedSeriesSequence))
+        foreach (var series in Sequences.Items(attributes, DicomTags.ReferencedSeriesSequence))
         {
             if (NRules.Required(series, DicomTags.SeriesInstanceUID, DicomTags.ReferencedSeriesSequence) is { } noUid) return noUid;
             if (NRules.Required(series, DicomTags.ReferencedSOPSequence, DicomTags.ReferencedSeriesSequence) is { } noSops) return noSops;
-            foreach (var sop in MppsSummary.Items(series, DicomTags.ReferencedSOPSequence))
+            foreach (var sop in Sequences.Items(series, DicomTags.ReferencedSOPSequence))
             {
                 DicomTag[] path = [DicomTags.ReferencedSeriesSequence, DicomTags.ReferencedSOPSequence];
                 if (NRules.Required(sop, DicomTags.ReferencedSOPClassUID, path) is { } noClass) return noClass;

@@ -38,7 +38,7 @@ internal static class MppsRules
         if (!PerformedProcedureStepStatusText.TryParse(status, out var parsed) || parsed != PerformedProcedureStepStatus.InProgress)
             return NRules.Invalid(DicomTags.PerformedProcedureStepStatus, $"status at N-CREATE must be IN PROGRESS, is '{status}'");
         if (NRules.Required(attributes, DicomTags.ScheduledStepAttributesSequence) is { } noSteps) return noSteps;
-        foreach (var step in MppsSummary.Items(attributes, DicomTags.ScheduledStepAttributesSequence))
+        foreach (var step in Sequences.Items(attributes, DicomTags.ScheduledStepAttributesSequence))
         {
             if (NRules.Required(step, DicomTags.StudyInstanceUID, DicomTags.ScheduledStepAttributesSequence) is { } noStudy) return noStudy;
         }
@@ -71,12 +71,12 @@ internal static class MppsRules
         if (NRules.Required(attributes, DicomTags.PerformedProcedureStepEndDate) is { } noDate) return noDate;
         if (NRules.Required(attributes, DicomTags.PerformedProcedureStepEndTime) is { } noTime) return noTime;
         if (status == PerformedProcedureStepStatus.Completed && NRules.Required(attributes, DicomTags.PerformedSeriesSequence) is { } noSeries) return noSeries;
-        foreach (var series in MppsSummary.Items(attributes, DicomTags.PerformedSeriesSequence))
+        foreach (var series in Sequences.Items(attributes, DicomTags.PerformedSeriesSequence))
         {
             if (NRules.Required(series, DicomTags.SeriesInstanceUID, DicomTags.PerformedSeriesSequence) is { } noUid) return noUid;
             foreach (var sequence in new[] { DicomTags.ReferencedImageSequence, DicomTags.ReferencedNonImageCompositeSOPInstanceSequence })
             {
-                foreach (var reference in MppsSummary.Items(series, sequence))
+                foreach (var reference in Sequences.Items(series, sequence))
                 {
                     if (NRules.Required(reference, DicomTags.ReferencedSOPClassUID, DicomTags.PerformedSeriesSequence, sequence) is { } noClass) return noClass;
                     if (NRules.Required(reference, DicomTags.ReferencedSOPInstanceUID, DicomTags.PerformedSeriesSequence, sequence) is { } noInstance) return noInstance;

@@ -36,7 +36,19 @@ internal abstract class NRequestHandler(ILogger logger) : DimseRequestHandler
 
     /// <summary>The response type of <paramref name="request"/> carrying <paramref name="result"/>.</summary>
     protected static NResponse Answer(ReceivedRequest request, NServiceResult result, string? sopInstanceUid = null, params DicomTag[] offendingElements)
-        => NResponse.ForRequest(request.Command.CommandField, result, sopInstanceUid, offendingElements);
+    {
+        var (status, comment, id) = result;
+        return request.Command.CommandField switch
+        {
+            CommandField.NCreateRequest => new NCreateResponse(status, comment, id, sopInstanceUid, offendingElements),
+            CommandField.NSetRequest => new NSetResponse(status, comment, id, sopInstanceUid, offendingElements),
+            CommandField.NGetRequest => new NGetResponse(status, comment, id, sopInstanceUid, offendingElements),
+            CommandField.NActionRequest => new NActionResponse(status, comment, id, sopInstanceUid, offendingElements),
+            CommandField.NEventReportRequest => new NEventReportResponse(status, comment, id, sopInstanceUid, offendingElements),
+            CommandField.NDeleteRequest => new NDeleteResponse(status, comment, id, sopInstanceUid, offendingElements),
+            var other => throw new InvalidOperationException($"{other} is not a DIMSE-N request"),
+        };
+    }
 
     private static NResponse? Check(ReceivedRequest request)
     {

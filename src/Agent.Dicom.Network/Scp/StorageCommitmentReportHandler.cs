@@ -20,8 +20,8 @@ internal sealed class StorageCommitmentReportHandler(IStorageCommitmentReportPro
         // N-EVENT-REPORT has no Missing Attribute status (PS3.7 10.1.1.1.8): unusable event information is 0115 Invalid Argument Value.
         if (information?.GetString(DicomTags.TransactionUID) is not { Length: > 0 } transaction)
             return Answer(request, new NServiceResult(DimseStatus.InvalidArgumentValue, "no Transaction UID"), null, DicomTags.TransactionUID);
-        var failed = MppsSummary.Items(information, DicomTags.FailedSOPSequence)
-            .Select(item => (Sop: Reference(item), Reason: item.GetNumber<ushort>(DicomTags.FailureReason)))
+        var failed = Sequences.Items(information, DicomTags.FailedSOPSequence)
+            .Select(item => (Sop: Sequences.Reference(item), Reason: item.GetNumber<ushort>(DicomTags.FailureReason)))
             .Where(f => f.Sop is not null)
             // A failure without its reason is still a failure; 0110 (processing failure) is the general one.
             .Select(f => new StorageCommitmentFailure(f.Sop!.Value, f.Reason ?? 0x0110)).ToList();
@@ -30,16 +30,11 @@ internal sealed class StorageCommitmentReportHandler(IStorageCommitmentReportPro
         var report = new StorageCommitmentReport
         {
             Association = request.Association, TransactionUid = transaction, EventTypeId = eventType.Value, EventInformation = information,
-            Committed = MppsSummary.References(information, DicomTags.ReferencedSOPSequence).ToList(), Failed = failed,
+            Committed = Sequences.References(information, DicomTags.ReferencedSOPSequence).ToList(), Failed = failed,
             RetrieveAeTitle = information.GetString(DicomTags.RetrieveAETitle) is { Length: > 0 } ae ? ae : null,
         };
         var result = await provider.OnReportAsync(report, cancellationToken).ConfigureAwait(false);
         if (result.Status.IsSuccess) NetLog.CommitmentReport(Logger, transaction, request.Association.ToString(), report.Committed.Count, report.Failed.Count);
         return Answer(request, result);
     }
-
-    private static SopReference? Reference(DicomDataset item)
-        => item.GetString(DicomTags.ReferencedSOPClassUID) is { Length: > 0 } sopClass && item.GetString(DicomTags.ReferencedSOPInstanceUID) is { Length: > 0 } instance
-            ? new SopReference(sopClass, instance)
-            : null;
 }

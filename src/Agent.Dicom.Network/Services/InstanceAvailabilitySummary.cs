@@ -59,11 +59,11 @@ public sealed record InstanceAvailabilitySummary
     {
         ArgumentNullException.ThrowIfNull(attributes);
         var series = new List<AvailableSeries>();
-        foreach (var item in MppsSummary.Items(attributes, DicomTags.ReferencedSeriesSequence))
+        foreach (var item in Sequences.Items(attributes, DicomTags.ReferencedSeriesSequence))
         {
             if (item.GetString(DicomTags.SeriesInstanceUID) is not { Length: > 0 } uid) continue;
             var instances = new List<AvailableInstance>();
-            foreach (var sop in MppsSummary.Items(item, DicomTags.ReferencedSOPSequence))
+            foreach (var sop in Sequences.Items(item, DicomTags.ReferencedSOPSequence))
             {
                 if (sop.GetString(DicomTags.ReferencedSOPClassUID) is not { Length: > 0 } sopClass
                     || sop.GetString(DicomTags.ReferencedSOPInstanceUID) is not { Length: > 0 } instance
@@ -76,7 +76,7 @@ public sealed record InstanceAvailabilitySummary
         return new InstanceAvailabilitySummary
         {
             SopInstanceUid = sopInstanceUid, StudyInstanceUid = attributes.GetString(DicomTags.StudyInstanceUID) ?? "",
-            PerformedProcedureSteps = MppsSummary.References(attributes, DicomTags.ReferencedPerformedProcedureStepSequence).ToList(),
+            PerformedProcedureSteps = Sequences.References(attributes, DicomTags.ReferencedPerformedProcedureStepSequence).ToList(),
             Series = series,
         };
     }

@@ -62,13 +62,13 @@ public sealed record MppsSummary
         var code = attributes.GetString(DicomTags.PerformedProcedureStepStatus);
         if (!PerformedProcedureStepStatusText.TryParse(code, out var status))
             throw new DicomFormatException($"Performed Procedure Step Status '{code}' is not IN PROGRESS, COMPLETED or DISCONTINUED");
-        var studies = Items(attributes, DicomTags.ScheduledStepAttributesSequence)
+        var studies = Sequences.Items(attributes, DicomTags.ScheduledStepAttributesSequence)
             .Select(i => i.GetString(DicomTags.StudyInstanceUID)).OfType<string>().Where(u => u.Length > 0).Distinct(StringComparer.Ordinal).ToList();
         var series = new List<PerformedSeries>();
-        foreach (var item in Items(attributes, DicomTags.PerformedSeriesSequence))
+        foreach (var item in Sequences.Items(attributes, DicomTags.PerformedSeriesSequence))
         {
             if (item.GetString(DicomTags.SeriesInstanceUID) is not { Length: > 0 } uid) continue;
-            var instances = References(item, DicomTags.ReferencedImageSequence).Concat(References(item, DicomTags.ReferencedNonImageCompositeSOPInstanceSequence)).ToList();
+            var instances = Sequences.References(item, DicomTags.ReferencedImageSequence).Concat(Sequences.References(item, DicomTags.ReferencedNonImageCompositeSOPInstanceSequence)).ToList();
             series.Add(new PerformedSeries(uid, NullIfEmpty(item.GetString(DicomTags.RetrieveAETitle)), instances));
         }
         return new MppsSummary
@@ -76,18 +76,6 @@ public sealed record MppsSummary
             SopInstanceUid = sopInstanceUid, Status = status, StudyInstanceUids = studies, Series = series,
             PatientId = NullIfEmpty(attributes.GetString(DicomTags.PatientID)), Modality = NullIfEmpty(attributes.GetString(DicomTags.Modality)),
         };
-    }
-
-    internal static IReadOnlyList<DicomDataset> Items(DicomDataset dataset, DicomTag sequence) => dataset.GetSequence(sequence)?.Items ?? [];
-
-    /// <summary>Referenced SOP Class/Instance UID pairs of a sequence's items; items missing either are skipped.</summary>
-    internal static IEnumerable<SopReference> References(DicomDataset dataset, DicomTag sequence)
-    {
-        foreach (var item in Items(dataset, sequence))
-        {
-            if (item.GetString(DicomTags.ReferencedSOPClassUID) is { Length: > 0 } sopClass && item.GetString(DicomTags.ReferencedSOPInstanceUID) is { Length: > 0 } instance)
-                yield return new SopReference(sopClass, instance);
-        }
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
