@@ -86,6 +86,22 @@ public sealed class MppsScpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Two_associations_finishing_one_step_at_once_get_one_success_and_one_0110()
+    {
+        var uid = await CreatedStepAsync();
+        await using var first = await ConnectAsync();
+        await using var second = await ConnectAsync();
+        // Whichever is checked second sees COMPLETED, or loses the provider's compare-and-set: nothing here decides by order.
+        var answers = await Task.WhenAll(
+            first.SetMppsAsync(uid, MppsFinal("COMPLETED", PerformedSeries(Uid(), Uid()))),
+            second.SetMppsAsync(uid, MppsFinal("DISCONTINUED")));
+        Assert.Equal(1, answers.Count(a => a.Status.IsSuccess));
+        var refused = Assert.Single(answers, a => !a.Status.IsSuccess);
+        Assert.Equal((DimseStatus.ProcessingFailure, (ushort?)0xA710), (refused.Status, refused.ErrorId));
+        Assert.Single(_provider.Updated);
+    }
+
+    [Fact]
     public async Task An_n_set_of_a_step_nobody_created_is_refused_0112()
     {
         await using var client = await ConnectAsync();
