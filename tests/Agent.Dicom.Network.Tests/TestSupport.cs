@@ -122,7 +122,9 @@ internal sealed class TestServer : IAsyncDisposable
     public int Port => Server.Port;
     public List<StoredInstance> Stored { get; } = [];
 
-    public static async Task<TestServer> StartAsync(Func<DicomServerOptions, DicomServerOptions>? configure = null, IAssociationAuthorizer? authorizer = null, bool durable = false)
+    /// <param name="services">Adds providers (MPPS, IAN, commitment reports) to the store every test server has.</param>
+    public static async Task<TestServer> StartAsync(Func<DicomServerOptions, DicomServerOptions>? configure = null, IAssociationAuthorizer? authorizer = null, bool durable = false,
+        Func<DicomServices, DicomServices>? services = null)
     {
         var folder = new TempFolder();
         TestServer? self = null;
@@ -133,7 +135,8 @@ internal sealed class TestServer : IAsyncDisposable
         });
         var options = new DicomServerOptions { BindAddress = IPAddress.Loopback, Port = 0, AeTitle = "AGENT" };
         if (configure is not null) options = configure(options);
-        var server = new DicomServer(options, new DicomServices { Store = store }, authorizer);
+        var all = new DicomServices { Store = store };
+        var server = new DicomServer(options, services is null ? all : services(all), authorizer);
         self = new TestServer(server, store, folder);
         await server.StartAsync(CancellationToken.None);
         return self;

@@ -36,15 +36,19 @@ internal sealed class WirePeer : IAsyncDisposable
         return new WirePeer(socket);
     }
 
-    /// <summary>Connects to an SCP and negotiates Verification (context 1) and CT Image Storage (context 3), implicit VR LE.</summary>
-    public static async Task<WirePeer> AssociateAsync(int port, uint maxPduLength = 16384)
+    /// <summary>
+    /// Connects to an SCP and negotiates Verification (context 1) and CT Image Storage (context 3), implicit VR LE, then
+    /// the <paramref name="more"/> SOP classes as contexts 5, 7, ...
+    /// </summary>
+    public static async Task<WirePeer> AssociateAsync(int port, uint maxPduLength = 16384, params string[] more)
     {
         var peer = await ConnectAsync(port);
         await peer.SendAsync(new AssociateRequestPdu
         {
             CalledAeTitle = "AGENT", CallingAeTitle = "WIREPEER",
             PresentationContexts = [new PresentationContextProposal(VerificationContext, DicomUids.Verification.Uid, [ImplicitLittleEndian]),
-                new PresentationContextProposal(CtContext, DicomUids.CTImageStorage.Uid, [ImplicitLittleEndian])],
+                new PresentationContextProposal(CtContext, DicomUids.CTImageStorage.Uid, [ImplicitLittleEndian]),
+                .. more.Select((sopClass, i) => new PresentationContextProposal((byte)(5 + 2 * i), sopClass, [ImplicitLittleEndian]))],
             UserInformation = new UserInformation { MaximumLength = maxPduLength, ImplementationClassUid = "1.2.3" },
         });
         var ac = Assert.IsType<AssociateAcceptPdu>(await peer.ReadAsync());

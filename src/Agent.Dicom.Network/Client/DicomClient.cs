@@ -20,7 +20,7 @@ namespace Agent.Dicom.Network.Client;
 /// <c>await foreach (var rsp in client.SendAsync(request, ct))</c> for each request, then <see cref="ReleaseAsync"/>
 /// (or <see cref="AbortAsync"/>). Cancelling a C-FIND/C-MOVE/C-GET sends C-CANCEL.
 /// </summary>
-public sealed class DicomClient : IAsyncDisposable
+public sealed partial class DicomClient : IAsyncDisposable
 {
     private static readonly string[] UncompressedSyntaxes = [DicomTransferSyntax.ExplicitVRLittleEndian.Uid, DicomTransferSyntax.ImplicitVRLittleEndian.Uid];
 
@@ -255,11 +255,8 @@ public sealed class DicomClient : IAsyncDisposable
                             await _dimse.SendAsync(pc.Id, command, data, length, cancellationToken).ConfigureAwait(false);
                         break;
                     }
-                case QueryRequest query:
-                    await _dimse.SendAsync(pc, command, query.Identifier, cancellationToken).ConfigureAwait(false);
-                    break;
                 default:
-                    await _dimse.SendAsync(pc.Id, command, null, 0, cancellationToken).ConfigureAwait(false);
+                    await _dimse.SendAsync(pc, command, request.DataSet, cancellationToken).ConfigureAwait(false);
                     break;
             }
 
@@ -331,6 +328,17 @@ public sealed class DicomClient : IAsyncDisposable
         DicomResponse? last = null;
         await foreach (var r in SendAsync(request, cancellationToken).ConfigureAwait(false)) last = r;
         return last ?? throw new DicomAssociationAbortedException($"association ended before the final response to {request.CommandField}");
+    }
+
+    /// <summary>
+    /// Sends a DIMSE-N request (N-CREATE, N-SET, N-GET, N-ACTION, N-EVENT-REPORT, N-DELETE) and returns its one response,
+    /// whatever its status: a refusal is an answer, not an exception.
+    /// </summary>
+    public async Task<TResponse> SendAsync<TResponse>(NRequest<TResponse> request, CancellationToken cancellationToken = default) where TResponse : NResponse
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await SendForFinalAsync(request, cancellationToken).ConfigureAwait(false);
+        return request.ReadResponse(response);
     }
 
     /// <summary>Orderly release (A-RELEASE-RQ/RP).</summary>

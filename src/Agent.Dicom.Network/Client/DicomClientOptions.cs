@@ -20,6 +20,13 @@ public sealed record DicomClientOptions
 
     /// <summary>Extended negotiation items passed through unchanged in the request.</summary>
     public IReadOnlyList<ExtendedNegotiation> ExtendedNegotiations { get; init; } = [];
+
+    /// <summary>
+    /// How long <c>DicomClient.CommitAsync</c> keeps the association open for the Storage Commitment result after the
+    /// PACS accepted the request. Many PACS (Orthanc among them) always send it on an association of their own, to our
+    /// server; zero releases at once.
+    /// </summary>
+    public TimeSpan StorageCommitmentReportWait { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>TLS for the SCU (TLS 1.2/1.3 only).</summary>

@@ -9,7 +9,10 @@ public sealed class DicomResponse(DimseCommand command, DicomDataset? identifier
     public DimseStatus Status => Command.Status;
     public CommandField CommandField => Command.CommandField;
 
-    /// <summary>The match of a pending C-FIND response, or the failed SOP instance list of a C-MOVE/C-GET.</summary>
+    /// <summary>
+    /// The response's data set: the match of a pending C-FIND response, the failed SOP instance list of a C-MOVE/C-GET,
+    /// or what a DIMSE-N response carries (read it typed through <see cref="NRequest{TResponse}"/>'s response).
+    /// </summary>
     public DicomDataset? Identifier { get; } = identifier;
     public string? ErrorComment => Command.ErrorComment;
     public ushort? Remaining => Command.Remaining;

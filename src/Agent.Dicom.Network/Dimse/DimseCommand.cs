@@ -33,28 +33,15 @@ public sealed class DimseCommand
     public ushort? ErrorId { get => GetOptionalU16(DicomTags.ErrorID); set => SetOptionalU16(DicomTags.ErrorID, value); }
 
     /// <summary>(0000,0901): the tags of the elements a failure is about.</summary>
-    public IReadOnlyList<DicomTag> OffendingElements
-    {
-        get
-        {
-            if (!_values.TryGetValue(DicomTags.OffendingElement, out var v) || v is not byte[] b) return [];
-            var list = new List<DicomTag>(b.Length / 4);
-            for (int i = 0; i + 4 <= b.Length; i += 4)
-                list.Add(new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i)), BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i + 2))));
-            return list;
-        }
-        set
-        {
-            if (value.Count == 0) { _values.Remove(DicomTags.OffendingElement); return; }
-            var b = new byte[value.Count * 4];
-            for (int i = 0; i < value.Count; i++)
-            {
-                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4), value[i].Group);
-                BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4 + 2), value[i].Element);
-            }
-            _values[DicomTags.OffendingElement] = b;
-        }
-    }
+    public IReadOnlyList<DicomTag> OffendingElements { get => GetTags(DicomTags.OffendingElement); set => SetTags(DicomTags.OffendingElement, value); }
+
+    // ---- DIMSE-N (PS3.7 10.1): the instance an N-SET/N-GET/N-ACTION/N-DELETE is about, the event or action, the attributes an N-GET asks for.
+    public string? RequestedSopInstanceUid { get => GetText(DicomTags.RequestedSOPInstanceUID); set => SetText(DicomTags.RequestedSOPInstanceUID, value); }
+    public ushort? EventTypeId { get => GetOptionalU16(DicomTags.EventTypeID); set => SetOptionalU16(DicomTags.EventTypeID, value); }
+    public ushort? ActionTypeId { get => GetOptionalU16(DicomTags.ActionTypeID); set => SetOptionalU16(DicomTags.ActionTypeID, value); }
+
+    /// <summary>(0000,1005): the attributes an N-GET asks for (empty means all), or that an N-CREATE/N-SET warning is about.</summary>
+    public IReadOnlyList<DicomTag> AttributeIdentifierList { get => GetTags(DicomTags.AttributeIdentifierList); set => SetTags(DicomTags.AttributeIdentifierList, value); }
 
     public bool HasDataSet
     {
@@ -81,6 +68,28 @@ public sealed class DimseCommand
     private void SetOptionalU16(DicomTag tag, ushort? value)
     {
         if (value is { } v) _values[tag] = v; else _values.Remove(tag);
+    }
+
+    // AT values (PS3.5 6.2): group then element, each 16-bit little endian; kept as the bytes they are encoded in.
+    private IReadOnlyList<DicomTag> GetTags(DicomTag tag)
+    {
+        if (!_values.TryGetValue(tag, out var v) || v is not byte[] b) return [];
+        var list = new List<DicomTag>(b.Length / 4);
+        for (int i = 0; i + 4 <= b.Length; i += 4)
+            list.Add(new DicomTag(BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i)), BinaryPrimitives.ReadUInt16LittleEndian(b.AsSpan(i + 2))));
+        return list;
+    }
+
+    private void SetTags(DicomTag tag, IReadOnlyList<DicomTag> value)
+    {
+        if (value.Count == 0) { _values.Remove(tag); return; }
+        var b = new byte[value.Count * 4];
+        for (int i = 0; i < value.Count; i++)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4), value[i].Group);
+            BinaryPrimitives.WriteUInt16LittleEndian(b.AsSpan(i * 4 + 2), value[i].Element);
+        }
+        _values[tag] = b;
     }
 
     private string? GetText(DicomTag tag) => _values.TryGetValue(tag, out var v) ? v as string : null;

@@ -39,7 +39,7 @@ internal sealed partial class DimseService
             if (!pdv.IsLast) return;
             msg.Command = DimseCommand.Decode(msg.CommandBytes.GetBuffer().AsSpan(0, (int)msg.CommandBytes.Length));
             NetLog.DimseReceived(_logger, msg.Command.ToString());
-            if (msg.Command.IsRequest) msg.Handler = _handlers.Find(msg.Command.CommandField);
+            if (msg.Command.IsRequest) msg.Handler = _handlers.Find(msg.Command.CommandField, msg.Context.AbstractSyntax);
             if (msg.Command.HasDataSet)
             {
                 msg.DataSet = await BeginDataSetAsync(msg, cancellationToken).ConfigureAwait(false);

@@ -40,6 +40,23 @@ public readonly record struct DimseStatus(ushort Code)
     public static readonly DimseStatus NotAuthorized = new(0x0124);
     public static readonly DimseStatus MistypedArgument = new(0x0212);
 
+    // DIMSE-N statuses (PS3.7 C.4 and C.5: the general codes N-CREATE, N-SET, N-ACTION and N-EVENT-REPORT answer with).
+    public static readonly DimseStatus AttributeListError = new(0x0107);
+    public static readonly DimseStatus NoSuchAttribute = new(0x0105);
+    public static readonly DimseStatus InvalidAttributeValue = new(0x0106);
+    public static readonly DimseStatus DuplicateSopInstance = new(0x0111);
+    public static readonly DimseStatus NoSuchSopInstance = new(0x0112);
+    public static readonly DimseStatus NoSuchEventType = new(0x0113);
+    public static readonly DimseStatus NoSuchArgument = new(0x0114);
+    public static readonly DimseStatus InvalidArgumentValue = new(0x0115);
+    public static readonly DimseStatus InvalidSopInstance = new(0x0117);
+    public static readonly DimseStatus NoSuchSopClass = new(0x0118);
+    public static readonly DimseStatus ClassInstanceConflict = new(0x0119);
+    public static readonly DimseStatus MissingAttribute = new(0x0120);
+    public static readonly DimseStatus MissingAttributeValue = new(0x0121);
+    public static readonly DimseStatus NoSuchActionType = new(0x0123);
+    public static readonly DimseStatus ResourceLimitation = new(0x0213);
+
     public DimseStatusCategory Category => Code switch
     {
         0x0000 => DimseStatusCategory.Success,

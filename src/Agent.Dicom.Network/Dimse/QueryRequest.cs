@@ -18,6 +18,7 @@ public abstract class QueryRequest : DicomRequest
     public string QuerySopClassUid { get; }
     public override string SopClassUid => QuerySopClassUid;
     internal override bool IsCancellable => true;
+    internal override DicomDataset? DataSet => Identifier;
 
     internal DimseCommand BuildQueryCommand(ushort messageId) => new()
     {

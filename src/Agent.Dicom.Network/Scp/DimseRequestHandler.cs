@@ -4,10 +4,11 @@ namespace Agent.Dicom.Network.Scp;
 
 /// <summary>
 /// The SCP side of one DIMSE operation: where its data set goes while it arrives, and how the complete request is
-/// answered. One subclass per operation over one provider interface (<see cref="EchoHandler"/> over
-/// <c>IEchoProvider</c>, <see cref="StoreHandler"/> over <c>IStoreProvider</c>); C-FIND/C-MOVE/C-GET and the N-*
-/// services (MPPS N-CREATE/N-SET, Storage Commitment N-ACTION) are added the same way and registered in
-/// <see cref="DimseHandlers"/>.
+/// answered. One subclass per service over one provider interface (<see cref="EchoHandler"/> over
+/// <c>IEchoProvider</c>, <see cref="StoreHandler"/> over <c>IStoreProvider</c>); DIMSE-N services derive from
+/// <see cref="NRequestHandler"/> (<see cref="MppsHandler"/>, <see cref="InstanceAvailabilityHandler"/>,
+/// <see cref="StorageCommitmentReportHandler"/>); C-FIND/C-MOVE/C-GET SCPs are added the same way. Each is registered
+/// in <see cref="DimseHandlers"/>.
 /// </summary>
 internal abstract class DimseRequestHandler
 {

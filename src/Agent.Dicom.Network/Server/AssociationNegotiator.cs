@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using Agent.Dicom.Network.Association;
 using Agent.Dicom.Network.Pdu;
@@ -11,8 +12,22 @@ namespace Agent.Dicom.Network.Server;
 /// identity via the authorizer), then presentation contexts by configuration, maximum PDU length, roles and the
 /// asynchronous operations window.
 /// </summary>
-internal sealed class AssociationNegotiator(DicomServerOptions options, IAssociationAuthorizer? authorizer)
+internal sealed class AssociationNegotiator(DicomServerOptions options, DicomServices services, IAssociationAuthorizer? authorizer)
 {
+    private static readonly string StorageCommitment = DicomUids.StorageCommitmentPushModel.Uid;
+
+    private readonly FrozenSet<string> _nServices = NServiceClasses(options, services);
+
+    /// <summary>The normalized SOP classes offered: those whose provider is registered, unless the options turn them off.</summary>
+    private static FrozenSet<string> NServiceClasses(DicomServerOptions options, DicomServices services)
+    {
+        var classes = new List<string>();
+        if (options.AcceptMpps && services.Mpps is not null) classes.Add(DicomUids.ModalityPerformedProcedureStep.Uid);
+        if (options.AcceptInstanceAvailability && services.InstanceAvailability is not null) classes.Add(DicomUids.InstanceAvailabilityNotification.Uid);
+        if (options.AcceptStorageCommitmentReports && services.StorageCommitmentReports is not null) classes.Add(StorageCommitment);
+        return classes.ToFrozenSet(StringComparer.Ordinal);
+    }
+
     public async ValueTask<NegotiationOutcome> NegotiateAsync(AssociateRequestPdu rq, string associationId, IPEndPoint? remote,
         bool isTls, string? clientCertificateSubject, bool overLimit, CancellationToken cancellationToken)
     {
@@ -62,9 +77,11 @@ internal sealed class AssociationNegotiator(DicomServerOptions options, IAssocia
         }
 
         var acceptedClasses = accepted.Values.Select(a => a.AbstractSyntax).ToHashSet(StringComparer.Ordinal);
-        // We only act as SCP: the requestor may be SCU of what we accepted, never the reverse.
+        // We act as SCP of what we accepted, so the requestor may be its SCU, never the reverse; except Storage
+        // Commitment, where we are the SCU and a PACS sending results takes the SCP role (PS3.4 J.3.3).
         var roles = rq.UserInformation.RoleSelections.Where(r => acceptedClasses.Contains(r.SopClassUid))
-            .Select(r => new RoleSelection(r.SopClassUid, r.ScuRole, false)).ToList();
+            .Select(r => r.SopClassUid == StorageCommitment ? new RoleSelection(r.SopClassUid, false, r.ScpRole) : new RoleSelection(r.SopClassUid, r.ScuRole, false))
+            .ToList();
         var local = options.Association.MaxReceivePduLength;
         var identity = rq.UserInformation.UserIdentity;
         var ac = new AssociateAcceptPdu
@@ -91,7 +108,8 @@ internal sealed class AssociationNegotiator(DicomServerOptions options, IAssocia
     }
 
     private bool AcceptsAbstractSyntax(string uid)
-        => uid == DicomUids.Verification.Uid || (options.AcceptAllStorage && DicomUids.IsUnderStorageArc(uid)) || options.AcceptedSopClasses.Contains(uid, StringComparer.Ordinal);
+        => uid == DicomUids.Verification.Uid || (options.AcceptAllStorage && DicomUids.IsUnderStorageArc(uid))
+            || _nServices.Contains(uid) || options.AcceptedSopClasses.Contains(uid, StringComparer.Ordinal);
 
     private static NegotiationOutcome Reject(RejectResult result, RejectSource source, byte reason, string why)
         => new(new AssociateRejectPdu(result, source, reason), null, why);

@@ -34,7 +34,7 @@ public sealed class DicomServer : IAsyncDisposable
     {
         _options = options;
         _services = services;
-        _negotiator = new AssociationNegotiator(options, authorizer);
+        _negotiator = new AssociationNegotiator(options, services, authorizer);
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("Agent.Dicom.Network.Server");
     }
 

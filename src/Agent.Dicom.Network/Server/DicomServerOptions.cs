@@ -31,6 +31,19 @@ public sealed record DicomServerOptions
 
     public bool AcceptAllStorage { get; init; } = true;
 
+    /// <summary>Modality Performed Procedure Step SCP (PS3.4 F): accepted when <c>DicomServices.Mpps</c> is set, unless turned off here.</summary>
+    public bool AcceptMpps { get; init; } = true;
+
+    /// <summary>Instance Availability Notification SCP (PS3.4 R): accepted when <c>DicomServices.InstanceAvailability</c> is set, unless turned off here.</summary>
+    public bool AcceptInstanceAvailability { get; init; } = true;
+
+    /// <summary>
+    /// Storage Commitment Push Model results arriving on associations the PACS opens (PS3.4 J.3.3; we are the SOP
+    /// class's SCU, the PACS proposes the SCP role): accepted when <c>DicomServices.StorageCommitmentReports</c> is set,
+    /// unless turned off here.
+    /// </summary>
+    public bool AcceptStorageCommitmentReports { get; init; } = true;
+
     /// <summary>Transfer syntaxes accepted, in order of preference; the first one the proposer offered wins.</summary>
     public IReadOnlyList<string> TransferSyntaxes { get; init; } = DefaultTransferSyntaxes;
 
